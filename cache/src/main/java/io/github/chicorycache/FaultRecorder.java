@@ -1,0 +1,60 @@
+package io.github.chicorycache;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Records the failures the cache absorbs. Each kind is logged at {@code WARNING} the
+ * first time only and at {@code DEBUG} afterwards, so a broken disk cannot flood the log;
+ * the count and the last fault stay visible in the statistics.
+ */
+final class FaultRecorder {
+
+	private static final Logger logger = System.getLogger(DirectoryCache.class.getName());
+
+	private final Set<CacheFault.Kind> logged = ConcurrentHashMap.newKeySet();
+
+	private final LongAdder count = new LongAdder();
+
+	private final AtomicReference<@Nullable CacheFault> last = new AtomicReference<>();
+
+	private final Clock clock;
+
+	FaultRecorder(Clock clock) {
+		this.clock = clock;
+	}
+
+	void record(CacheFault.Kind kind, String message, @Nullable Throwable cause) {
+		String full = (cause != null) ? message + ": " + cause : message;
+		this.count.increment();
+		this.last.set(new CacheFault(kind, full, this.clock.instant()));
+		if (this.logged.add(kind)) {
+			logger.log(Level.WARNING, "Chicory cache " + kind.name().toLowerCase() + " failure (the cache goes on "
+					+ "without it; further failures of this kind are logged at DEBUG): " + full, cause);
+		}
+		else {
+			logger.log(Level.DEBUG, () -> "Chicory cache " + kind.name().toLowerCase() + " failure: " + full);
+		}
+	}
+
+	long count() {
+		return this.count.sum();
+	}
+
+	@Nullable CacheFault last() {
+		return this.last.get();
+	}
+
+	void reset() {
+		this.count.reset();
+		this.last.set(null);
+	}
+
+}
