@@ -61,6 +61,15 @@ public record CacheKey(String algorithm, String digest) {
 	}
 
 	/**
+	 * Returns the key in a form that is safe in file names and URL paths: the digest in
+	 * URL-safe base64 without padding. It addresses the same entry as the key itself.
+	 * @return the file-safe form, for example {@code sha-256:KRgy...pb-w}
+	 */
+	public String fileSafe() {
+		return this.algorithm + ":" + stripPadding(this.digest).replace('+', '-').replace('/', '_');
+	}
+
+	/**
 	 * Returns the digest in the file-name form of the seed layout: URL-safe characters,
 	 * no padding, lower case.
 	 * @return the file-name form of the digest

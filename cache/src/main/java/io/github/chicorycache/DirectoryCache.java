@@ -161,7 +161,7 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 		this.readOnly = builder.readOnly;
 		this.clock = builder.clock;
 		this.posix = this.root.getFileSystem().supportedFileAttributeViews().contains("posix");
-		this.faults = new FaultRecorder(this.clock);
+		this.faults = new FaultRecorder(this.clock, DirectoryCache.class);
 		for (EvictionCause cause : EvictionCause.values()) {
 			this.evictions.put(cause, new LongAdder());
 		}
@@ -246,22 +246,17 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 	byte @Nullable [] get(String namespace, String key) {
 		CacheKey cacheKey = CacheKey.parse(key);
 		Path file = entryPath(namespace, cacheKey);
-		byte[] content;
-		try {
-			content = Files.readAllBytes(file);
+		byte[] payload;
+		long fileSize = -1;
+		// The header is verified before the payload is read, so a damaged or foreign file
+		// of any size (even larger than an array can hold) is a miss, not an error.
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+			fileSize = channel.size();
+			payload = EntryCodec.read(channel, cacheKey.value());
 		}
 		catch (NoSuchFileException ex) {
 			this.misses.increment();
 			return null;
-		}
-		catch (IOException | RuntimeException ex) {
-			this.misses.increment();
-			this.faults.record(CacheFault.Kind.READ, "Could not read " + file, ex);
-			return null;
-		}
-		byte[] payload;
-		try {
-			payload = EntryCodec.decode(content, cacheKey.value());
 		}
 		catch (EntryCodec.CorruptEntryException ex) {
 			this.misses.increment();
@@ -269,8 +264,13 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 			this.faults.record(CacheFault.Kind.CORRUPT, "Entry " + file + " is damaged (" + ex.getMessage() + ")"
 					+ (this.readOnly ? "; left in place because the cache is read-only" : "; evicted"), null);
 			if (!this.readOnly) {
-				delete(file, content.length, EvictionCause.CORRUPT);
+				delete(file, fileSize, EvictionCause.CORRUPT);
 			}
+			return null;
+		}
+		catch (IOException | RuntimeException ex) {
+			this.misses.increment();
+			this.faults.record(CacheFault.Kind.READ, "Could not read " + file, ex);
 			return null;
 		}
 		this.hits.increment();
@@ -290,6 +290,15 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 		Path target = entryPath(namespace, cacheKey);
 		try {
 			if (Files.exists(target)) {
+				return;
+			}
+			long encodedSize = EntryCodec.encodedSize(cacheKey.value(), data.length);
+			if (encodedSize > this.limits.maxSizeBytes()) {
+				// Stored, it would only flush every other entry and then be evicted
+				// itself.
+				this.putFailures.increment();
+				this.faults.record(CacheFault.Kind.WRITE, "Not storing " + key + ": its entry of " + encodedSize
+						+ " bytes exceeds the size limit of " + this.limits.maxSizeBytes() + " bytes", null);
 				return;
 			}
 			long size = publish(cacheKey, data, target);
@@ -315,16 +324,24 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 	 * @return the entry's size, or -1 if another writer published it first
 	 */
 	private long publish(CacheKey key, byte[] data, Path target) throws IOException {
+		// The root first: if it vanished since the cache opened, it must come back
+		// owner-only, not with the default permissions createDirectories would give it.
+		createOwnerOnlyDirectory(this.root);
 		createOwnerOnlyDirectory(this.tempDirectory);
 		Path temp = Files.createTempFile(this.tempDirectory, "pid" + this.pid + "-", ".tmp", fileAttributes());
 		try {
-			ByteBuffer header = EntryCodec.header(key.value(), this.clock.instant(), data.length);
+			Instant now = this.clock.instant();
+			ByteBuffer header = EntryCodec.header(key.value(), now, data.length);
 			ByteBuffer[] buffers = { header, ByteBuffer.wrap(data), EntryCodec.trailer(header, data) };
 			long size = 0;
 			try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
 				while (buffers[buffers.length - 1].hasRemaining()) {
 					size += channel.write(buffers);
 				}
+				// Last access starts at creation, on the same clock that hits and age
+				// eviction use (the file system's own timestamp may be coarser or
+				// differ).
+				Files.setLastModifiedTime(temp, FileTime.from(now));
 				channel.force(true);
 			}
 			Files.createDirectories(target.getParent());
@@ -359,12 +376,30 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 	 * @return what the pass did
 	 */
 	public CleanupResult cleanup() {
+		CleanupResult result = cleanup(false);
+		Objects.requireNonNull(result, "cleanup result");
+		return result;
+	}
+
+	/**
+	 * Runs a cleanup pass.
+	 * @param background whether this is a background pass, which stops without
+	 * reconciling anything once the cache is closed
+	 * @return what the pass did, or {@code null} if a background pass was stopped
+	 */
+	private @Nullable CleanupResult cleanup(boolean background) {
 		this.cleanupLock.lock();
 		try {
+			if (background && this.closed) {
+				return null;
+			}
 			Instant startedAt = this.clock.instant();
 			long start = System.nanoTime();
 			long tempFilesDeleted = this.readOnly ? 0 : deleteOrphanTempFiles(startedAt);
-			List<EntryFile> files = scan();
+			List<EntryFile> files = scan(background);
+			if (files == null) {
+				return null;
+			}
 			long entries = files.size();
 			long bytes = files.stream().mapToLong(EntryFile::size).sum();
 			long entriesBefore = entries;
@@ -373,33 +408,51 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 			long bytesFreed = 0;
 			if (!this.readOnly) {
 				files.sort(Comparator.comparing(EntryFile::lastAccess));
-				Instant cutoff = (this.limits.maxAge() != null) ? startedAt.minus(this.limits.maxAge()) : null;
-				boolean trim = this.limits.exceeded(entries, bytes);
-				long targetEntries = this.limits.trimmedEntries();
-				long targetBytes = this.limits.trimmedSize();
+				List<EntryFile> kept = new ArrayList<>(files.size());
+				Duration maxAge = this.limits.maxAge();
+				Instant cutoff = (maxAge != null) ? startedAt.minus(maxAge) : null;
 				for (EntryFile file : files) {
-					EvictionCause cause;
-					if (cutoff != null && file.lastAccess().isBefore(cutoff)) {
-						cause = EvictionCause.AGE;
-					}
-					else if (trim && entries > targetEntries) {
-						cause = EvictionCause.COUNT;
-					}
-					else if (trim && bytes > targetBytes) {
-						cause = EvictionCause.SIZE;
-					}
-					else if (cutoff == null) {
-						break;
-					}
-					else {
+					if (cutoff == null || !file.lastAccess().isBefore(cutoff)) {
+						kept.add(file);
 						continue;
 					}
-					if (delete(file.path(), -1, cause)) {
-						evicted.merge(cause, 1L, Long::sum);
+					if (background && this.closed) {
+						return null;
+					}
+					if (delete(file.path(), file.size(), EvictionCause.AGE)) {
+						evicted.merge(EvictionCause.AGE, 1L, Long::sum);
 						bytesFreed += file.size();
 					}
 					entries--;
 					bytes -= file.size();
+				}
+				// Trim only if still over a limit once expired entries are gone, then
+				// down to
+				// the trim target so that the next puts do not trigger another pass at
+				// once.
+				if (this.limits.exceeded(entries, bytes)) {
+					long targetEntries = this.limits.trimmedEntries();
+					long targetBytes = this.limits.trimmedSize();
+					int mostRecent = kept.size() - 1;
+					for (int i = 0; i <= mostRecent && (entries > targetEntries || bytes > targetBytes); i++) {
+						EntryFile file = kept.get(i);
+						if (i == mostRecent && file.size() <= this.limits.maxSizeBytes()) {
+							// Never empty the cache of the entry just used when it fits
+							// on its
+							// own (with a limit of 1 entry, the target would be 0).
+							break;
+						}
+						if (background && this.closed) {
+							return null;
+						}
+						EvictionCause cause = (entries > targetEntries) ? EvictionCause.COUNT : EvictionCause.SIZE;
+						if (delete(file.path(), file.size(), cause)) {
+							evicted.merge(cause, 1L, Long::sum);
+							bytesFreed += file.size();
+						}
+						entries--;
+						bytes -= file.size();
+					}
 				}
 			}
 			this.entryCount.set(entries);
@@ -421,7 +474,7 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 	 */
 	public List<CacheEntry> entries() {
 		List<CacheEntry> entries = new ArrayList<>();
-		for (EntryFile file : scan()) {
+		for (EntryFile file : Objects.requireNonNull(scan(false))) {
 			entries.add(describe(file));
 		}
 		entries.sort(Comparator.comparing(CacheEntry::lastAccess).reversed());
@@ -470,6 +523,16 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 		return delete(file, -1, EvictionCause.MANUAL);
 	}
 
+	void invalidate(String namespace, String key, String reason) {
+		Path file = entryPath(namespace, CacheKey.parse(key));
+		this.corruptEntries.increment();
+		this.faults.record(CacheFault.Kind.CORRUPT, "Entry " + file + " cannot be used (" + reason + ")"
+				+ (this.readOnly ? "; left in place because the cache is read-only" : "; evicted"), null);
+		if (!this.readOnly) {
+			delete(file, -1, EvictionCause.CORRUPT);
+		}
+	}
+
 	/**
 	 * Removes every entry of every namespace.
 	 * @return what was removed
@@ -481,7 +544,7 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 		try {
 			Instant startedAt = this.clock.instant();
 			long start = System.nanoTime();
-			List<EntryFile> files = scan();
+			List<EntryFile> files = Objects.requireNonNull(scan(false));
 			long removed = 0;
 			long bytesFreed = 0;
 			for (EntryFile file : files) {
@@ -704,19 +767,24 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 	/**
 	 * Finds all entry files: {@code <algorithm>/<shard>/<name>.jar} in the root namespace
 	 * and {@code <namespace>/<algorithm>/<shard>/<name>.jar} in the others.
+	 * @param stopWhenClosed whether to give up once the cache is closed (background
+	 * passes)
+	 * @return the files, or {@code null} if the scan gave up
 	 */
-	private List<EntryFile> scan() {
+	private @Nullable List<EntryFile> scan(boolean stopWhenClosed) {
 		List<EntryFile> files = new ArrayList<>();
 		if (!Files.isDirectory(this.root)) {
 			return files;
 		}
+		AtomicBoolean stopped = new AtomicBoolean();
 		try {
 			Files.walkFileTree(this.root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), 4,
 					new SimpleFileVisitor<>() {
 
 						@Override
 						public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-							if (DirectoryCache.this.closed) {
+							if (stopWhenClosed && DirectoryCache.this.closed) {
+								stopped.set(true);
 								return FileVisitResult.TERMINATE;
 							}
 							return dir.equals(DirectoryCache.this.tempDirectory) ? FileVisitResult.SKIP_SUBTREE
@@ -750,7 +818,8 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 		catch (IOException | RuntimeException ex) {
 			this.faults.record(CacheFault.Kind.CLEANUP, "Could not scan " + this.root, ex);
 		}
-		return files;
+		// A partial scan must not be taken for the directory's content.
+		return stopped.get() ? null : files;
 	}
 
 	private CacheEntry describe(EntryFile file) {
@@ -778,7 +847,7 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 			this.executor.execute(() -> {
 				this.cleanupPending.set(false);
 				try {
-					cleanup();
+					cleanup(true);
 				}
 				catch (RuntimeException ex) {
 					this.faults.record(CacheFault.Kind.CLEANUP, "Cleanup of " + this.root + " failed", ex);
@@ -872,6 +941,17 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 		 */
 		public boolean evict(String key) {
 			return this.cache.evict(this.name, key);
+		}
+
+		/**
+		 * Removes an entry that passed verification here but that its consumer found
+		 * unusable (for example, compiled code that fails to load), counting it as
+		 * corrupt. Does nothing in read-only mode but count.
+		 * @param key the key
+		 * @param reason why the entry is unusable, for the log
+		 */
+		public void invalidate(String key, String reason) {
+			this.cache.invalidate(this.name, key, reason);
 		}
 
 		@Override

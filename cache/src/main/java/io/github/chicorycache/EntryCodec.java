@@ -27,6 +27,11 @@ final class EntryCodec {
 
 	static final int TRAILER = 4;
 
+	/**
+	 * Largest entry file that can be read into one array.
+	 */
+	static final int MAX_FILE_SIZE = Integer.MAX_VALUE - 8;
+
 	private EntryCodec() {
 	}
 
@@ -81,6 +86,39 @@ final class EntryCodec {
 		byte[] payload = new byte[header.payloadLength()];
 		System.arraycopy(file, header.length(), payload, 0, payload.length);
 		return payload;
+	}
+
+	/**
+	 * Reads and verifies a whole entry file and returns its payload. The header is read
+	 * and checked first, so that a damaged or foreign file is rejected before anything of
+	 * its size is allocated.
+	 * @param channel the open file, positioned at its start
+	 * @param expectedKey the key the entry must belong to
+	 * @return the payload
+	 * @throws IOException on read failure
+	 * @throws CorruptEntryException if the content is damaged or belongs to another key
+	 */
+	static byte[] read(FileChannel channel, String expectedKey) throws IOException, CorruptEntryException {
+		long size = channel.size();
+		Header header = readHeader(channel);
+		if (!header.key().equals(expectedKey)) {
+			throw new CorruptEntryException("entry belongs to key " + header.key());
+		}
+		long expectedSize = (long) header.length() + header.payloadLength() + TRAILER;
+		if (size != expectedSize) {
+			throw new CorruptEntryException("size " + size + " does not match " + expectedSize);
+		}
+		if (size > MAX_FILE_SIZE) {
+			throw new CorruptEntryException("size " + size + " exceeds the largest readable entry");
+		}
+		byte[] file = new byte[(int) size];
+		ByteBuffer buffer = ByteBuffer.wrap(file);
+		while (buffer.hasRemaining()) {
+			if (channel.read(buffer, buffer.position()) < 0) {
+				throw new CorruptEntryException("file shrank while being read");
+			}
+		}
+		return decode(file, expectedKey);
 	}
 
 	/**

@@ -3,6 +3,7 @@ package io.github.chicorycache;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,8 +18,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class FaultRecorder {
 
-	private static final Logger logger = System.getLogger(DirectoryCache.class.getName());
-
 	private final Set<CacheFault.Kind> logged = ConcurrentHashMap.newKeySet();
 
 	private final LongAdder count = new LongAdder();
@@ -27,8 +26,11 @@ final class FaultRecorder {
 
 	private final Clock clock;
 
-	FaultRecorder(Clock clock) {
+	private final Logger logger;
+
+	FaultRecorder(Clock clock, Class<?> owner) {
 		this.clock = clock;
+		this.logger = System.getLogger(owner.getName());
 	}
 
 	void record(CacheFault.Kind kind, String message, @Nullable Throwable cause) {
@@ -36,11 +38,14 @@ final class FaultRecorder {
 		this.count.increment();
 		this.last.set(new CacheFault(kind, full, this.clock.instant()));
 		if (this.logged.add(kind)) {
-			logger.log(Level.WARNING, "Chicory cache " + kind.name().toLowerCase() + " failure (the cache goes on "
-					+ "without it; further failures of this kind are logged at DEBUG): " + full, cause);
+			this.logger.log(Level.WARNING,
+					"Chicory cache " + kind.name().toLowerCase(Locale.ROOT) + " failure (the cache goes on "
+							+ "without it; further failures of this kind are logged at DEBUG): " + full,
+					cause);
 		}
 		else {
-			logger.log(Level.DEBUG, () -> "Chicory cache " + kind.name().toLowerCase() + " failure: " + full);
+			this.logger.log(Level.DEBUG,
+					() -> "Chicory cache " + kind.name().toLowerCase(Locale.ROOT) + " failure: " + full);
 		}
 	}
 

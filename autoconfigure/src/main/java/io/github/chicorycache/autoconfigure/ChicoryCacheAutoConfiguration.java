@@ -1,0 +1,72 @@
+package io.github.chicorycache.autoconfigure;
+
+import com.dylibso.chicory.compiler.Cache;
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import io.github.chicorycache.ChicoryCompiler;
+import io.github.chicorycache.CompilationListener;
+import io.github.chicorycache.DirectoryCache;
+import io.github.chicorycache.MachineFactoryCompilerCustomizer;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.support.ResourcePatternResolver;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} for the Chicory compile cache: a {@link DirectoryCache} from the
+ * {@code chicory.cache.*} properties, a {@link ChicoryCompiler} using it, periodic
+ * cleanup and warm-up.
+ *
+ * @author chicory-cache
+ */
+@AutoConfiguration
+@ConditionalOnClass(MachineFactoryCompiler.class)
+@EnableConfigurationProperties(ChicoryCacheProperties.class)
+public final class ChicoryCacheAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(Cache.class)
+	@ConditionalOnBooleanProperty(name = "chicory.cache.enabled", matchIfMissing = true)
+	DirectoryCache chicoryDirectoryCache(ChicoryCacheProperties properties) {
+		return DirectoryCacheFactory.create(properties, CacheDirectoryResolver.system());
+	}
+
+	@Bean
+	@ConditionalOnBean(DirectoryCache.class)
+	@ConditionalOnMissingBean
+	DirectoryCacheCleanupScheduler chicoryDirectoryCacheCleanupScheduler(DirectoryCache cache,
+			ChicoryCacheProperties properties) {
+		return new DirectoryCacheCleanupScheduler(cache, properties.getCleanupInterval());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ChicoryCompiler chicoryCompiler(ChicoryCacheProperties properties, ObjectProvider<Cache> cache,
+			ObjectProvider<MachineFactoryCompilerCustomizer> customizers,
+			ObjectProvider<CompilationListener> listeners) {
+		ChicoryCompiler.Builder builder = ChicoryCompiler.builder()
+			.withCache(properties.isEnabled() ? cache.getIfUnique() : null)
+			.withCustomizer(new CompilerPropertiesCustomizer(properties.getCompiler()))
+			.withMemoryMaxEntries(properties.getMemory().getMaxEntries())
+			.withMemoryMaxBytes(properties.getMemory().getMaxSize().toBytes());
+		customizers.orderedStream().forEach(builder::withCustomizer);
+		listeners.orderedStream().forEach(builder::withListener);
+		return builder.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnExpression("!'${chicory.cache.warmup.locations:}'.isEmpty()")
+	ChicoryCacheWarmup chicoryCacheWarmup(ChicoryCompiler compiler, ResourcePatternResolver resourcePatternResolver,
+			ChicoryCacheProperties properties) {
+		return new ChicoryCacheWarmup(compiler, resourcePatternResolver, properties.getWarmup());
+	}
+
+}

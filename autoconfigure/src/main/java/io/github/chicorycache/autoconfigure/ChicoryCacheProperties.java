@@ -1,0 +1,341 @@
+package io.github.chicorycache.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.dylibso.chicory.compiler.InterpreterFallback;
+import io.github.chicorycache.ChicoryCompiler;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+/**
+ * Configuration properties for the Chicory compile cache.
+ * <p>
+ * Validates itself, so that bad values fail startup with a message naming the property
+ * even without a Bean Validation provider on the classpath.
+ *
+ * @author chicory-cache
+ */
+@ConfigurationProperties("chicory.cache")
+public class ChicoryCacheProperties implements Validator {
+
+	/**
+	 * Whether to store compiled modules on disk. When disabled, modules are still
+	 * compiled, and reused within the JVM, but never stored.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Directory of the cache. Defaults to "$XDG_CACHE_HOME/chicory" or
+	 * "~/.cache/chicory", or to a per-user directory under "java.io.tmpdir" when that is
+	 * not writable.
+	 */
+	private @Nullable Path directory;
+
+	/**
+	 * Maximum total size of the cache entries. The least recently used entries are
+	 * evicted beyond it.
+	 */
+	private DataSize maxSize = DataSize.ofGigabytes(1);
+
+	/**
+	 * Maximum number of cache entries. Unlimited when not set.
+	 */
+	private @Nullable Long maxEntries;
+
+	/**
+	 * Time after which an entry that no process used is evicted. Unlimited when not set.
+	 */
+	private @Nullable Duration maxAge;
+
+	/**
+	 * Interval between periodic cleanup passes, which apply the limits and remove the
+	 * temporary files of crashed writers.
+	 */
+	private Duration cleanupInterval = Duration.ofMinutes(10);
+
+	/**
+	 * Age after which a temporary file is deleted as the leftover of a crashed writer.
+	 */
+	private Duration tempFileMaxAge = Duration.ofHours(1);
+
+	/**
+	 * Whether to only read the cache: entries are verified and used but nothing is ever
+	 * written, deleted or touched. For prebuilt caches on read-only volumes.
+	 */
+	private boolean readOnly;
+
+	/**
+	 * Whether to accept a cache directory that is writable by group or others. Anyone who
+	 * can write there can make the application run their bytecode.
+	 */
+	private boolean allowSharedDirectory;
+
+	private final Compiler compiler = new Compiler();
+
+	private final Memory memory = new Memory();
+
+	private final Warmup warmup = new Warmup();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable Path getDirectory() {
+		return this.directory;
+	}
+
+	public void setDirectory(@Nullable Path directory) {
+		this.directory = directory;
+	}
+
+	public DataSize getMaxSize() {
+		return this.maxSize;
+	}
+
+	public void setMaxSize(DataSize maxSize) {
+		this.maxSize = maxSize;
+	}
+
+	public @Nullable Long getMaxEntries() {
+		return this.maxEntries;
+	}
+
+	public void setMaxEntries(@Nullable Long maxEntries) {
+		this.maxEntries = maxEntries;
+	}
+
+	public @Nullable Duration getMaxAge() {
+		return this.maxAge;
+	}
+
+	public void setMaxAge(@Nullable Duration maxAge) {
+		this.maxAge = maxAge;
+	}
+
+	public Duration getCleanupInterval() {
+		return this.cleanupInterval;
+	}
+
+	public void setCleanupInterval(Duration cleanupInterval) {
+		this.cleanupInterval = cleanupInterval;
+	}
+
+	public Duration getTempFileMaxAge() {
+		return this.tempFileMaxAge;
+	}
+
+	public void setTempFileMaxAge(Duration tempFileMaxAge) {
+		this.tempFileMaxAge = tempFileMaxAge;
+	}
+
+	public boolean isReadOnly() {
+		return this.readOnly;
+	}
+
+	public void setReadOnly(boolean readOnly) {
+		this.readOnly = readOnly;
+	}
+
+	public boolean isAllowSharedDirectory() {
+		return this.allowSharedDirectory;
+	}
+
+	public void setAllowSharedDirectory(boolean allowSharedDirectory) {
+		this.allowSharedDirectory = allowSharedDirectory;
+	}
+
+	public Compiler getCompiler() {
+		return this.compiler;
+	}
+
+	public Memory getMemory() {
+		return this.memory;
+	}
+
+	public Warmup getWarmup() {
+		return this.warmup;
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return ChicoryCacheProperties.class.isAssignableFrom(type);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		ChicoryCacheProperties properties = (ChicoryCacheProperties) target;
+		if (properties.maxSize.toBytes() <= 0) {
+			errors.rejectValue("maxSize", "positive", "must be positive");
+		}
+		if (properties.maxEntries != null && properties.maxEntries <= 0) {
+			errors.rejectValue("maxEntries", "positive", "must be positive");
+		}
+		rejectUnlessPositive(errors, "maxAge", properties.maxAge);
+		rejectUnlessPositive(errors, "cleanupInterval", properties.cleanupInterval);
+		rejectUnlessPositive(errors, "tempFileMaxAge", properties.tempFileMaxAge);
+		Integer maxFunctionsPerClass = properties.compiler.maxFunctionsPerClass;
+		if (maxFunctionsPerClass != null && maxFunctionsPerClass <= 0) {
+			errors.rejectValue("compiler.maxFunctionsPerClass", "positive", "must be positive");
+		}
+		if (properties.memory.maxEntries < 0) {
+			errors.rejectValue("memory.maxEntries", "notNegative", "must not be negative");
+		}
+		if (properties.memory.maxSize.isNegative()) {
+			errors.rejectValue("memory.maxSize", "notNegative", "must not be negative");
+		}
+	}
+
+	private static void rejectUnlessPositive(Errors errors, String field, @Nullable Duration value) {
+		if (value != null && (value.isNegative() || value.isZero())) {
+			errors.rejectValue(field, "positive", "must be positive");
+		}
+	}
+
+	/**
+	 * Compiler options, applied to every compilation before any
+	 * {@code MachineFactoryCompilerCustomizer} bean. Part of the cache namespace.
+	 */
+	public static class Compiler {
+
+		/**
+		 * What to do with functions the compiler cannot compile: run them in the
+		 * interpreter (SILENT, WARN) or fail (FAIL). Chicory's default (WARN) when not
+		 * set.
+		 */
+		private @Nullable InterpreterFallback interpreterFallback;
+
+		/**
+		 * Maximum number of functions per generated class. Chicory's default when not
+		 * set.
+		 */
+		private @Nullable Integer maxFunctionsPerClass;
+
+		public @Nullable InterpreterFallback getInterpreterFallback() {
+			return this.interpreterFallback;
+		}
+
+		public void setInterpreterFallback(@Nullable InterpreterFallback interpreterFallback) {
+			this.interpreterFallback = interpreterFallback;
+		}
+
+		public @Nullable Integer getMaxFunctionsPerClass() {
+			return this.maxFunctionsPerClass;
+		}
+
+		public void setMaxFunctionsPerClass(@Nullable Integer maxFunctionsPerClass) {
+			this.maxFunctionsPerClass = maxFunctionsPerClass;
+		}
+
+	}
+
+	/**
+	 * Reuse of compiled modules within the JVM.
+	 */
+	public static class Memory {
+
+		/**
+		 * Maximum number of compiled modules kept for reuse within the JVM. 0 disables
+		 * reuse.
+		 */
+		private int maxEntries = ChicoryCompiler.DEFAULT_MEMORY_MAX_ENTRIES;
+
+		/**
+		 * Maximum total size of the compiled code kept for reuse within the JVM.
+		 */
+		private DataSize maxSize = DataSize.ofBytes(ChicoryCompiler.DEFAULT_MEMORY_MAX_BYTES);
+
+		public int getMaxEntries() {
+			return this.maxEntries;
+		}
+
+		public void setMaxEntries(int maxEntries) {
+			this.maxEntries = maxEntries;
+		}
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+	}
+
+	/**
+	 * Compilation of modules at startup.
+	 */
+	public static class Warmup {
+
+		/**
+		 * Locations of modules to compile at startup, as Spring resource patterns such as
+		 * "classpath*:wasm/*.wasm".
+		 */
+		private List<String> locations = new ArrayList<>();
+
+		/**
+		 * Whether startup waits for the warm-up (sync) or it runs in the background
+		 * (async).
+		 */
+		private Mode mode = Mode.SYNC;
+
+		/**
+		 * Whether a module that fails to compile during warm-up fails startup.
+		 */
+		private boolean failOnError;
+
+		public List<String> getLocations() {
+			return this.locations;
+		}
+
+		public void setLocations(List<String> locations) {
+			this.locations = locations;
+		}
+
+		public Mode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(Mode mode) {
+			this.mode = mode;
+		}
+
+		public boolean isFailOnError() {
+			return this.failOnError;
+		}
+
+		public void setFailOnError(boolean failOnError) {
+			this.failOnError = failOnError;
+		}
+
+		/**
+		 * When the warm-up runs.
+		 */
+		public enum Mode {
+
+			/**
+			 * Startup waits for the warm-up.
+			 */
+			SYNC,
+
+			/**
+			 * The warm-up runs in the background.
+			 */
+			ASYNC
+
+		}
+
+	}
+
+}

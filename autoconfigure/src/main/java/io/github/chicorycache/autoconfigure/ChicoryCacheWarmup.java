@@ -1,0 +1,189 @@
+package io.github.chicorycache.autoconfigure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.dylibso.chicory.wasm.Parser;
+import io.github.chicorycache.ChicoryCompiler;
+import io.github.chicorycache.Compilation;
+import io.github.chicorycache.CompilationSource;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.ResourcePatternResolver;
+
+/**
+ * Compiles the modules matched by {@code chicory.cache.warmup.locations} when the
+ * application starts, so that they come from the cache at the first request, and so that
+ * a "training run" during a container build fills the cache for the image.
+ */
+public class ChicoryCacheWarmup implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(ChicoryCacheWarmup.class);
+
+	private final ChicoryCompiler compiler;
+
+	private final ResourcePatternResolver resourceResolver;
+
+	private final ChicoryCacheProperties.Warmup properties;
+
+	private volatile @Nullable Thread worker;
+
+	private volatile @Nullable WarmupResult result;
+
+	private volatile boolean running;
+
+	public ChicoryCacheWarmup(ChicoryCompiler compiler, ResourcePatternResolver resourceResolver,
+			ChicoryCacheProperties.Warmup properties) {
+		this.compiler = compiler;
+		this.resourceResolver = resourceResolver;
+		this.properties = properties;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+		if (this.properties.getMode() == ChicoryCacheProperties.Warmup.Mode.SYNC) {
+			run();
+			return;
+		}
+		Thread thread = new Thread(this::run, "chicory-cache-warmup");
+		thread.setDaemon(true);
+		this.worker = thread;
+		thread.start();
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		Thread thread = this.worker;
+		if (thread != null) {
+			thread.interrupt();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * Returns the outcome of the warm-up, or {@code null} while it has not finished.
+	 * @return the result
+	 */
+	public @Nullable WarmupResult getResult() {
+		return this.result;
+	}
+
+	/**
+	 * Compiles every module the locations match, and logs what happened.
+	 * @return the result
+	 * @throws WarmupException if a module failed and {@code fail-on-error} is set
+	 */
+	WarmupResult run() {
+		long start = System.nanoTime();
+		Map<String, CompilationSource> modules = new LinkedHashMap<>();
+		Map<String, String> failures = new LinkedHashMap<>();
+		for (Resource resource : resources(failures)) {
+			if (Thread.currentThread().isInterrupted()) {
+				break;
+			}
+			String name = describe(resource);
+			try (InputStream in = resource.getInputStream()) {
+				Compilation compilation = this.compiler.compile(Parser.parse(in.readAllBytes()));
+				modules.put(name, compilation.event().source());
+				if (logger.isDebugEnabled()) {
+					logger.debug("Chicory warm-up: " + name + " from " + compilation.event().source() + " in "
+							+ compilation.event().duration().toMillis() + " ms");
+				}
+			}
+			catch (IOException | RuntimeException | LinkageError ex) {
+				failures.put(name, ex.toString());
+				logger.warn("Chicory warm-up could not compile " + name + ": " + ex, ex);
+			}
+		}
+		WarmupResult result = new WarmupResult(modules, failures, Duration.ofNanos(System.nanoTime() - start));
+		this.result = result;
+		logger.info("Chicory warm-up: " + result.modules().size() + " modules, " + result.count(CompilationSource.DISK)
+				+ " from cache, " + result.count(CompilationSource.COMPILER) + " compiled, " + result.failures().size()
+				+ " failed, in " + result.duration().toMillis() + " ms");
+		if (!failures.isEmpty() && this.properties.isFailOnError()) {
+			throw new WarmupException(failures);
+		}
+		return result;
+	}
+
+	private List<Resource> resources(Map<String, String> failures) {
+		List<Resource> resources = new ArrayList<>();
+		for (String location : this.properties.getLocations()) {
+			try {
+				for (Resource resource : this.resourceResolver.getResources(location)) {
+					if (resource.isReadable()) {
+						resources.add(resource);
+					}
+				}
+			}
+			catch (IOException ex) {
+				failures.put(location, ex.toString());
+				logger.warn("Chicory warm-up could not resolve " + location + ": " + ex);
+			}
+		}
+		return resources;
+	}
+
+	private static String describe(Resource resource) {
+		try {
+			return resource.getURI().toString();
+		}
+		catch (IOException ex) {
+			return resource.getDescription();
+		}
+	}
+
+	/**
+	 * The outcome of a warm-up.
+	 *
+	 * @param modules the modules compiled, by resource, with where their code came from
+	 * @param failures the modules or locations that failed, with the error
+	 * @param duration how long the warm-up took
+	 */
+	public record WarmupResult(Map<String, CompilationSource> modules, Map<String, String> failures,
+			Duration duration) {
+
+		public WarmupResult {
+			modules = Map.copyOf(modules);
+			failures = Map.copyOf(failures);
+		}
+
+		/**
+		 * Returns how many modules came from a source.
+		 * @param source the source
+		 * @return the count
+		 */
+		public long count(CompilationSource source) {
+			return this.modules.values().stream().filter(source::equals).count();
+		}
+
+	}
+
+	/**
+	 * Thrown when warm-up fails and {@code chicory.cache.warmup.fail-on-error} is set.
+	 */
+	public static class WarmupException extends IllegalStateException {
+
+		WarmupException(Map<String, String> failures) {
+			super("Chicory warm-up failed for " + failures.size() + " module(s) "
+					+ "(chicory.cache.warmup.fail-on-error=true): " + failures);
+		}
+
+	}
+
+}

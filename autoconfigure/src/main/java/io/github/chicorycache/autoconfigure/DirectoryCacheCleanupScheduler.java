@@ -1,0 +1,61 @@
+package io.github.chicorycache.autoconfigure;
+
+import java.time.Duration;
+
+import io.github.chicorycache.DirectoryCache;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
+/**
+ * Runs periodic cleanup passes of a {@link DirectoryCache} on a scheduler of its own that
+ * starts and stops with the application context.
+ */
+public class DirectoryCacheCleanupScheduler implements SmartLifecycle {
+
+	private final DirectoryCache cache;
+
+	private final Duration interval;
+
+	private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+
+	private volatile boolean running;
+
+	public DirectoryCacheCleanupScheduler(DirectoryCache cache, Duration interval) {
+		this.cache = cache;
+		this.interval = interval;
+		this.scheduler.setThreadNamePrefix("chicory-cache-cleanup-");
+		this.scheduler.setDaemon(true);
+		this.scheduler.setWaitForTasksToCompleteOnShutdown(false);
+	}
+
+	@Override
+	public void start() {
+		this.scheduler.initialize();
+		// The cache runs a pass itself when it opens; the first scheduled one waits an
+		// interval.
+		this.scheduler.scheduleWithFixedDelay(this.cache::cleanup,
+				this.scheduler.getClock().instant().plus(this.interval), this.interval);
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.scheduler.shutdown();
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * Returns the interval between passes.
+	 * @return the interval
+	 */
+	public Duration getInterval() {
+		return this.interval;
+	}
+
+}

@@ -1,0 +1,142 @@
+package io.github.chicorycache;
+
+import java.io.IOException;
+import java.util.function.BiConsumer;
+
+import com.dylibso.chicory.compiler.Cache;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link Cache} that one compilation sees: it records whether the compiled code came
+ * from the store and how big it is, verifies what it loads, and absorbs every failure of
+ * the store, so that no cache problem can make a compilation fail. What it stores is
+ * bound to the namespace and the key (see {@link CompiledJarVerifier#bind}), and what it
+ * loads must carry that binding, so an entry of another module or namespace is never
+ * loaded.
+ */
+final class CompilationProbe implements Cache {
+
+	private final @Nullable Cache store;
+
+	private final String namespace;
+
+	private final boolean read;
+
+	private final BiConsumer<String, String> invalidator;
+
+	private final FaultRecorder faults;
+
+	private byte @Nullable [] loaded;
+
+	private long stored;
+
+	private boolean invalidated;
+
+	/**
+	 * Creates a probe.
+	 * @param store the cache to read and write, or {@code null} to only measure
+	 * @param namespace the namespace that entries are bound to
+	 * @param read whether to read from the store
+	 * @param invalidator called with key and reason for an entry that fails verification,
+	 * before the compiler stores its replacement
+	 * @param faults where failures of the store are recorded
+	 */
+	CompilationProbe(@Nullable Cache store, String namespace, boolean read, BiConsumer<String, String> invalidator,
+			FaultRecorder faults) {
+		this.store = store;
+		this.namespace = namespace;
+		this.read = read;
+		this.invalidator = invalidator;
+		this.faults = faults;
+	}
+
+	@Override
+	public byte @Nullable [] get(String key) {
+		if (this.store == null || !this.read) {
+			return null;
+		}
+		byte[] bytes;
+		try {
+			bytes = this.store.get(key);
+		}
+		catch (IOException | RuntimeException ex) {
+			this.faults.record(CacheFault.Kind.READ, "Could not read the cache entry of " + key, ex);
+			return null;
+		}
+		if (bytes == null) {
+			return null;
+		}
+		try {
+			CompiledJarVerifier.verify(bytes, binding(key));
+		}
+		catch (CompiledJarVerifier.InvalidEntryException ex) {
+			this.invalidated = true;
+			this.invalidator.accept(key, ex.getMessage());
+			return null;
+		}
+		this.loaded = bytes;
+		return bytes;
+	}
+
+	@Override
+	public void putIfAbsent(String key, byte[] data) {
+		if (this.store == null) {
+			this.stored = data.length;
+			return;
+		}
+		byte[] bound = CompiledJarVerifier.bind(data, binding(key));
+		this.stored = bound.length;
+		try {
+			this.store.putIfAbsent(key, bound);
+		}
+		catch (IOException | RuntimeException ex) {
+			this.faults.record(CacheFault.Kind.WRITE, "Could not store the cache entry of " + key, ex);
+		}
+	}
+
+	/**
+	 * Returns the binding of the entry of a key: the JAR stored for a module is only ever
+	 * loaded for that module digest in that namespace.
+	 * @param key the module digest
+	 * @return the binding
+	 */
+	String binding(String key) {
+		return binding(this.namespace, key);
+	}
+
+	/**
+	 * Returns the binding of the entry of a key in a namespace.
+	 * @param namespace the namespace
+	 * @param key the module digest
+	 * @return the binding
+	 */
+	static String binding(String namespace, String key) {
+		return "chicory-cache " + namespace + " " + key;
+	}
+
+	/**
+	 * Returns whether the compiled code was loaded from the store.
+	 * @return whether the compilation was a hit
+	 */
+	boolean hit() {
+		return this.loaded != null;
+	}
+
+	/**
+	 * Returns whether an entry failed verification and was invalidated.
+	 * @return whether an entry was invalidated
+	 */
+	boolean invalidated() {
+		return this.invalidated;
+	}
+
+	/**
+	 * Returns the size of the compiled code, loaded or stored.
+	 * @return the size in bytes, {@code 0} if unknown
+	 */
+	long bytes() {
+		byte[] loaded = this.loaded;
+		return (loaded != null) ? loaded.length : this.stored;
+	}
+
+}

@@ -1,0 +1,47 @@
+package io.github.chicorycache;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An immutable snapshot of a {@link ChicoryCompiler}'s statistics in this JVM.
+ *
+ * @param compilations number of compilations by source
+ * @param time total time spent by source
+ * @param recovered damaged cache entries that were replaced by a fresh compilation
+ * @param failures calls that failed because the module could not be compiled, callers
+ * that waited for another thread's failed compilation of the same module included
+ * @param memoryEntries compiled modules held for in-JVM reuse
+ * @param memoryBytes size of the compiled code held for in-JVM reuse
+ * @param timeSaved estimated compile time saved by disk and memory hits, from the compile
+ * speed observed in this JVM, or {@code null} before the first compilation
+ */
+public record CompilerStats(Map<CompilationSource, Long> compilations, Map<CompilationSource, Duration> time,
+		long recovered, long failures, long memoryEntries, long memoryBytes, @Nullable Duration timeSaved) {
+
+	public CompilerStats {
+		compilations = Map.copyOf(compilations);
+		time = Map.copyOf(time);
+	}
+
+	/**
+	 * Returns the number of compilations from a source.
+	 * @param source the source
+	 * @return the count
+	 */
+	public long compilations(CompilationSource source) {
+		return this.compilations.getOrDefault(source, 0L);
+	}
+
+	/**
+	 * Returns the total time spent on compilations from a source.
+	 * @param source the source
+	 * @return the time
+	 */
+	public Duration time(CompilationSource source) {
+		return this.time.getOrDefault(source, Duration.ZERO);
+	}
+
+}

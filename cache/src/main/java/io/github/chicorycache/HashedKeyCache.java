@@ -1,0 +1,55 @@
+package io.github.chicorycache;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+import com.dylibso.chicory.compiler.Cache;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A namespace over any {@link Cache}: keys become the SHA-256 of namespace and key, which
+ * is still a well-formed digest key for caches that validate keys.
+ */
+final class HashedKeyCache implements Cache {
+
+	private final Cache delegate;
+
+	private final String namespace;
+
+	HashedKeyCache(Cache delegate, String namespace) {
+		this.delegate = delegate;
+		this.namespace = namespace;
+	}
+
+	@Override
+	public byte @Nullable [] get(String key) throws IOException {
+		return this.delegate.get(key(key));
+	}
+
+	@Override
+	public void putIfAbsent(String key, byte[] data) throws IOException {
+		this.delegate.putIfAbsent(key(key), data);
+	}
+
+	String key(String key) {
+		try {
+			MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			digest.update(this.namespace.getBytes(StandardCharsets.UTF_8));
+			digest.update((byte) 0);
+			digest.update(key.getBytes(StandardCharsets.UTF_8));
+			return "sha-256:" + Base64.getEncoder().encodeToString(digest.digest());
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return this.delegate + " (namespace " + this.namespace + ")";
+	}
+
+}

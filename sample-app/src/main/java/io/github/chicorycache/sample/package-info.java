@@ -1,0 +1,8 @@
+/**
+ * Sample application: wat2wasm as a web service, compiled once thanks to the Chicory
+ * cache.
+ */
+@NullMarked
+package io.github.chicorycache.sample;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,195 @@
+package io.github.chicorycache.sample;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.json.JsonParser;
+import org.springframework.boot.json.JsonParserFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Starts the packaged sample as a separate process, three times over one fresh cache
+ * directory: the first start compiles, the second loads from disk, and after
+ * {@code DELETE /actuator/chicorycache} the third compiles again.
+ */
+@SuppressWarnings({ "rawtypes", "unchecked" })
+class SampleApplicationIT {
+
+	private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private final JsonParser json = JsonParserFactory.getJsonParser();
+
+	@TempDir
+	Path work;
+
+	@Test
+	void cacheSurvivesRestartsAndCanBeCleared() throws Exception {
+		Path cache = this.work.resolve("cache");
+		try (Sample first = start(cache, "first")) {
+			assertThat(first.log()).contains("Module wat2wasm").contains("compiled code from COMPILER");
+			HttpResponse<byte[]> wasm = first.post("/wat2wasm",
+					"(module (func (export \"answer\") (result i32) i32.const 42))");
+			assertThat(wasm.statusCode()).isEqualTo(200);
+			assertThat(wasm.body()).startsWith(0x00, 0x61, 0x73, 0x6d);
+			HttpResponse<byte[]> invalid = first.post("/wat2wasm", "(module (func i32.bogus))");
+			assertThat(invalid.statusCode()).isEqualTo(400);
+			assertThat(new String(invalid.body())).contains("i32.bogus");
+			Map report = first.getJson("/actuator/chicorycache");
+			assertThat(stat(report, "misses")).isEqualTo(2);
+			assertThat(stat(report, "puts")).isEqualTo(2);
+			assertThat(stat(report, "hits")).isZero();
+			assertThat(compilations(report, "compiler")).isEqualTo(2);
+		}
+		try (Sample second = start(cache, "second")) {
+			assertThat(second.log()).contains("Module wat2wasm")
+				.contains("compiled code from DISK")
+				.doesNotContain("compiled code from COMPILER");
+			Map report = second.getJson("/actuator/chicorycache");
+			assertThat(stat(report, "hits")).isEqualTo(2);
+			assertThat(stat(report, "puts")).isZero();
+			assertThat(compilations(report, "compiler")).isZero();
+			assertThat(compilations(report, "disk")).isEqualTo(2);
+			assertThat(((Number) second.getJson("/vowels?text=Hello%2C%20World!").get("vowels")).intValue())
+				.isEqualTo(3);
+			HttpResponse<byte[]> cleared = second
+				.send(HttpRequest.newBuilder(second.uri("/actuator/chicorycache")).DELETE());
+			assertThat(cleared.statusCode()).isEqualTo(200);
+			Map clearReport = this.json.parseMap(new String(cleared.body()));
+			assertThat(((Number) clearReport.get("removedEntries")).intValue()).isEqualTo(2);
+		}
+		try (Stream<Path> files = Files.walk(cache)) {
+			assertThat(files.filter((path) -> path.toString().endsWith(".jar"))).isEmpty();
+		}
+		try (Sample third = start(cache, "third")) {
+			assertThat(third.log()).contains("compiled code from COMPILER").doesNotContain("compiled code from DISK");
+		}
+	}
+
+	private static long stat(Map report, String name) {
+		return ((Number) ((Map) report.get("stats")).get(name)).longValue();
+	}
+
+	private static long compilations(Map report, String source) {
+		Map compiler = (Map) report.get("compiler");
+		Map compilations = (Map) compiler.get("compilations");
+		return ((Number) ((Map) compilations.get(source)).get("count")).longValue();
+	}
+
+	private Sample start(Path cache, String name) throws Exception {
+		int port = freePort();
+		Path log = this.work.resolve(name + ".log");
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add("-jar");
+		command.add(sampleJar().toString());
+		command.add("--server.port=" + port);
+		command.add("--chicory.cache.directory=" + cache);
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		Sample sample = new Sample(process, port, log);
+		sample.awaitStarted();
+		return sample;
+	}
+
+	private static Path sampleJar() throws IOException {
+		try (Stream<Path> jars = Files.list(Path.of("target"))) {
+			return jars.filter((path) -> path.getFileName().toString().matches("chicory-cache-sample-app-.*\\.jar"))
+				.filter((path) -> !path.getFileName().toString().endsWith("-plain.jar"))
+				.findFirst()
+				.orElseThrow(() -> new IllegalStateException("Package the sample first (mvn verify does)"));
+		}
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	private final class Sample implements AutoCloseable {
+
+		private final Process process;
+
+		private final int port;
+
+		private final Path log;
+
+		Sample(Process process, int port, Path log) {
+			this.process = process;
+			this.port = port;
+			this.log = log;
+		}
+
+		void awaitStarted() throws Exception {
+			long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+			while (System.nanoTime() < deadline) {
+				if (!this.process.isAlive()) {
+					throw new IllegalStateException("Sample exited with " + this.process.exitValue() + ":\n" + log());
+				}
+				if (log().contains("Started SampleApplication")) {
+					return;
+				}
+				this.process.waitFor(200, TimeUnit.MILLISECONDS);
+			}
+			throw new IllegalStateException("Sample did not start within " + STARTUP_TIMEOUT + ":\n" + log());
+		}
+
+		String log() {
+			try {
+				return Files.readString(this.log);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
+		URI uri(String path) {
+			return URI.create("http://127.0.0.1:" + this.port + path);
+		}
+
+		HttpResponse<byte[]> post(String path, String body) throws Exception {
+			return send(HttpRequest.newBuilder(uri(path))
+				.header("Content-Type", "text/plain")
+				.POST(HttpRequest.BodyPublishers.ofString(body)));
+		}
+
+		Map getJson(String path) throws Exception {
+			HttpResponse<byte[]> response = send(HttpRequest.newBuilder(uri(path)).GET());
+			assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
+			return SampleApplicationIT.this.json.parseMap(new String(response.body()));
+		}
+
+		HttpResponse<byte[]> send(HttpRequest.Builder request) throws Exception {
+			return SampleApplicationIT.this.http.send(request.timeout(Duration.ofSeconds(30)).build(),
+					HttpResponse.BodyHandlers.ofByteArray());
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			this.process.destroy();
+			if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
+				this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+			}
+		}
+
+	}
+
+}
