@@ -294,8 +294,7 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 			}
 			long encodedSize = EntryCodec.encodedSize(cacheKey.value(), data.length);
 			if (encodedSize > this.limits.maxSizeBytes()) {
-				// Stored, it would only flush every other entry and then be evicted
-				// itself.
+				// Stored, it would flush every other entry, then be evicted itself.
 				this.putFailures.increment();
 				this.faults.record(CacheFault.Kind.WRITE, "Not storing " + key + ": its entry of " + encodedSize
 						+ " bytes exceeds the size limit of " + this.limits.maxSizeBytes() + " bytes", null);
@@ -338,9 +337,8 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 				while (buffers[buffers.length - 1].hasRemaining()) {
 					size += channel.write(buffers);
 				}
-				// Last access starts at creation, on the same clock that hits and age
-				// eviction use (the file system's own timestamp may be coarser or
-				// differ).
+				// Last access starts at creation, on the clock that hits and age
+				// eviction use (the file system's own timestamp may differ).
 				Files.setLastModifiedTime(temp, FileTime.from(now));
 				channel.force(true);
 			}
@@ -368,11 +366,12 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 
 	/**
 	 * Applies the limits now: deletes orphan temporary files, evicts entries unused for
-	 * longer than the maximum age, then, if a limit is exceeded, evicts the least
-	 * recently used entries until the cache is at 90% of the limit. Reconciles the entry
-	 * count and total size with what is on disk. In read-only mode only the
-	 * reconciliation happens. Passes in one process never overlap; passes in several
-	 * processes may, safely.
+	 * longer than the maximum age, then, if a limit is still exceeded, evicts the least
+	 * recently used entries until the cache is at 90% of the limit (keeping the most
+	 * recently used entry if it fits the limits on its own). Reconciles the entry count
+	 * and total size with what is on disk. In read-only mode only the reconciliation
+	 * happens. Passes in one process never overlap; passes in several processes may,
+	 * safely.
 	 * @return what the pass did
 	 */
 	public CleanupResult cleanup() {
@@ -426,10 +425,9 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 					entries--;
 					bytes -= file.size();
 				}
-				// Trim only if still over a limit once expired entries are gone, then
-				// down to
-				// the trim target so that the next puts do not trigger another pass at
-				// once.
+				// Trim only if still over a limit once expired entries are gone, and
+				// then down to the trim target, so that the next puts do not trigger
+				// another pass at once.
 				if (this.limits.exceeded(entries, bytes)) {
 					long targetEntries = this.limits.trimmedEntries();
 					long targetBytes = this.limits.trimmedSize();
@@ -437,9 +435,8 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 					for (int i = 0; i <= mostRecent && (entries > targetEntries || bytes > targetBytes); i++) {
 						EntryFile file = kept.get(i);
 						if (i == mostRecent && file.size() <= this.limits.maxSizeBytes()) {
-							// Never empty the cache of the entry just used when it fits
-							// on its
-							// own (with a limit of 1 entry, the target would be 0).
+							// Keep the entry used last if it fits on its own (with a
+							// limit of 1 entry, the target would be 0).
 							break;
 						}
 						if (background && this.closed) {

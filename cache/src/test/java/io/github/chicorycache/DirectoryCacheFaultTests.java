@@ -1,0 +1,235 @@
+package io.github.chicorycache;
+
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import com.dylibso.chicory.runtime.Instance;
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+
+/**
+ * I/O failures are absorbed: a failed get is a miss, a failed put a no-op; each is
+ * counted, visible as the last fault, and logged at {@code WARNING} once per kind (then
+ * at {@code DEBUG}).
+ */
+class DirectoryCacheFaultTests {
+
+	/**
+	 * The JDK's default {@code System.Logger} backend is {@code java.util.logging}; hold
+	 * the logger strongly so that the handler stays attached.
+	 */
+	private final Logger julLogger = Logger.getLogger(DirectoryCache.class.getName());
+
+	private final List<LogRecord> records = Collections.synchronizedList(new ArrayList<>());
+
+	private final Handler handler = new Handler() {
+
+		@Override
+		public void publish(LogRecord record) {
+			DirectoryCacheFaultTests.this.records.add(record);
+		}
+
+		@Override
+		public void flush() {
+		}
+
+		@Override
+		public void close() {
+		}
+
+	};
+
+	private Level previousLevel;
+
+	@TempDir
+	Path temp;
+
+	@BeforeEach
+	void captureLog() {
+		this.previousLevel = this.julLogger.getLevel();
+		this.julLogger.setLevel(Level.ALL);
+		this.handler.setLevel(Level.ALL);
+		this.julLogger.addHandler(this.handler);
+	}
+
+	@AfterEach
+	void releaseLog() {
+		this.julLogger.removeHandler(this.handler);
+		this.julLogger.setLevel(this.previousLevel);
+	}
+
+	@Test
+	void unreadableEntryIsAMissAndAFault() throws IOException {
+		Path root = this.temp.resolve("cache");
+		String key = CacheFixtures.key(1);
+		try (DirectoryCache cache = direct(root).build()) {
+			// a directory where the entry file should be: opening or reading it fails
+			Path entry = Files.createDirectories(CacheFixtures.expectedPath(root, key));
+			assertThat(cache.get(key)).isNull();
+			CacheStats stats = cache.stats();
+			assertThat(stats.misses()).isOne();
+			assertThat(stats.corruptEntries()).isZero();
+			assertThat(stats.faults()).isOne();
+			assertThat(stats.lastFault()).isNotNull().satisfies((fault) -> {
+				assertThat(fault.kind()).isEqualTo(CacheFault.Kind.READ);
+				assertThat(fault.message()).contains(entry.toString());
+				assertThat(fault.time()).isNotNull();
+			});
+			// a put cannot replace it, and does not throw either
+			assertThatNoException().isThrownBy(() -> cache.putIfAbsent(key, new byte[10]));
+			assertThat(entry).isDirectory();
+		}
+	}
+
+	@Test
+	void failedPutIsANoOpAndAFault() throws IOException {
+		Path root = this.temp.resolve("cache");
+		Files.createDirectories(root);
+		Files.writeString(root.resolve(DirectoryCache.TEMP_DIRECTORY), "in the way");
+		try (DirectoryCache cache = direct(root).build()) {
+			String key = CacheFixtures.key(1);
+			assertThatNoException().isThrownBy(() -> cache.putIfAbsent(key, new byte[10]));
+			assertThat(cache.get(key)).isNull();
+			CacheStats stats = cache.stats();
+			assertThat(stats.puts()).isZero();
+			assertThat(stats.putFailures()).isOne();
+			assertThat(stats.bytesWritten()).isZero();
+			assertThat(stats.entryCount()).isZero();
+			assertThat(stats.faults()).isOne();
+			assertThat(stats.lastFault().kind()).isEqualTo(CacheFault.Kind.WRITE);
+			assertThat(stats.lastFault().message()).contains(key).contains(root.toString());
+			assertThat(CacheFixtures.entryFiles(root)).isEmpty();
+			// once the obstacle is gone, puts work again
+			Files.delete(root.resolve(DirectoryCache.TEMP_DIRECTORY));
+			cache.putIfAbsent(key, new byte[10]);
+			assertThat(cache.get(key)).hasSize(10);
+			assertThat(cache.stats().puts()).isOne();
+		}
+	}
+
+	@Test
+	void eachKindOfFaultIsLoggedAsAWarningOnce() throws IOException {
+		Path root = this.temp.resolve("cache");
+		Files.createDirectories(root);
+		Files.writeString(root.resolve(DirectoryCache.TEMP_DIRECTORY), "in the way");
+		try (DirectoryCache cache = direct(root).build()) {
+			for (int i = 0; i < 5; i++) {
+				String key = CacheFixtures.key(i);
+				Files.createDirectories(CacheFixtures.expectedPath(root, key));
+				cache.get(key);
+				cache.putIfAbsent(CacheFixtures.key(100 + i), new byte[10]);
+			}
+			assertThat(cache.stats().faults()).isEqualTo(10);
+			assertThat(cache.stats().putFailures()).isEqualTo(5);
+			assertThat(warnings(root)).hasSize(2)
+				.anySatisfy((message) -> assertThat(message).contains("Chicory cache read failure"))
+				.anySatisfy((message) -> assertThat(message).contains("Chicory cache write failure"));
+			assertThat(debugs(root)).hasSize(8);
+			// resetting the statistics does not make the log repeat itself
+			cache.resetStats();
+			assertThat(cache.stats().faults()).isZero();
+			assertThat(cache.stats().lastFault()).isNull();
+			cache.putIfAbsent(CacheFixtures.key(200), new byte[10]);
+			assertThat(cache.stats().faults()).isOne();
+			assertThat(warnings(root)).hasSize(2);
+		}
+		// another cache object warns again: each one has its own memory of what it logged
+		try (DirectoryCache cache = direct(root).build()) {
+			cache.putIfAbsent(CacheFixtures.key(300), new byte[10]);
+			assertThat(warnings(root)).hasSize(3);
+		}
+	}
+
+	@Test
+	void logMessagesDoNotDependOnTheDefaultLocale() throws IOException {
+		Path root = this.temp.resolve("cache");
+		Files.createDirectories(root);
+		Files.writeString(root.resolve(DirectoryCache.TEMP_DIRECTORY), "in the way");
+		Locale previous = Locale.getDefault();
+		// Turkish lower-cases 'I' to a dotless 'ı'
+		Locale.setDefault(Locale.forLanguageTag("tr-TR"));
+		try (DirectoryCache cache = direct(root).build()) {
+			cache.putIfAbsent(CacheFixtures.key(1), new byte[10]);
+		}
+		finally {
+			Locale.setDefault(previous);
+		}
+		assertThat(warnings(root)).singleElement().asString().contains("Chicory cache write failure");
+	}
+
+	@Test
+	void warningCarriesTheCause() throws IOException {
+		Path root = this.temp.resolve("cache");
+		Files.createDirectories(root);
+		Files.writeString(root.resolve(DirectoryCache.TEMP_DIRECTORY), "in the way");
+		try (DirectoryCache cache = direct(root).build()) {
+			cache.putIfAbsent(CacheFixtures.key(1), new byte[10]);
+		}
+		assertThat(this.records).filteredOn((record) -> record.getLevel() == Level.WARNING)
+			.filteredOn((record) -> record.getMessage().contains(root.toString()))
+			.singleElement()
+			.satisfies((record) -> assertThat(record.getThrown()).isInstanceOf(IOException.class));
+	}
+
+	@Test
+	void closedFileSystemIsAbsorbed() throws IOException {
+		FileSystem fs = Jimfs.newFileSystem(Configuration.unix());
+		Path root = fs.getPath("/cache");
+		try (DirectoryCache cache = direct(root).build()) {
+			String key = CacheFixtures.key(1);
+			cache.putIfAbsent(key, new byte[10]);
+			fs.close();
+			assertThatNoException().isThrownBy(() -> {
+				assertThat(cache.get(key)).isNull();
+				cache.putIfAbsent(CacheFixtures.key(2), new byte[10]);
+			});
+			Instance instance = ChicoryFixtures.compile(ChicoryFixtures.countVowelsModule(), cache);
+			assertThat(ChicoryFixtures.countVowels(instance, ChicoryFixtures.HELLO)).isEqualTo(3);
+			CacheStats stats = cache.stats();
+			assertThat(stats.hits()).isZero();
+			assertThat(stats.misses()).isEqualTo(2);
+			assertThat(stats.putFailures()).isEqualTo(2);
+			assertThat(stats.faults()).isEqualTo(4);
+		}
+	}
+
+	private List<String> warnings(Path root) {
+		return messages(Level.WARNING, root);
+	}
+
+	private List<String> debugs(Path root) {
+		return messages(Level.FINE, root);
+	}
+
+	private List<String> messages(Level level, Path root) {
+		synchronized (this.records) {
+			return this.records.stream()
+				.filter((record) -> record.getLevel() == level)
+				.map(LogRecord::getMessage)
+				.filter((message) -> message.contains(root.toString()))
+				.toList();
+		}
+	}
+
+	private static DirectoryCache.Builder direct(Path root) {
+		return DirectoryCache.builder(root).withExecutor(CacheFixtures.DIRECT);
+	}
+
+}
