@@ -34,9 +34,10 @@ import org.jspecify.annotations.Nullable;
  * code compiled under other conditions is never loaded. With a {@link DirectoryCache} the
  * namespace is a directory under its root; any other {@link Cache} gets keys hashed with
  * the namespace.</li>
- * <li><b>Self-healing:</b> an entry that is incomplete or fails to load in any way is
- * evicted (counted as corrupt), the module is compiled afresh and stored, and the caller
- * gets a working factory. Failures of the cache itself never fail a compilation.</li>
+ * <li><b>Self-healing:</b> an entry that is incomplete, was stored for another module or
+ * namespace, or fails to load in any way is evicted (counted as corrupt), the module is
+ * compiled afresh and stored, and the caller gets a working factory. Failures of the
+ * cache itself never fail a compilation.</li>
  * <li><b>Compiled once:</b> concurrent callers for the same module share one compilation,
  * and a module compiled earlier in this JVM, even parsed again from the same bytes, is
  * reused without reading the disk or defining classes again.</li>
@@ -57,6 +58,12 @@ public final class ChicoryCompiler {
 	public static final long DEFAULT_MEMORY_MAX_BYTES = 128L * 1024 * 1024;
 
 	private static final Logger logger = System.getLogger(ChicoryCompiler.class.getName());
+
+	/**
+	 * Namespace suffix when the compiler options cannot be read; such modules are not
+	 * stored.
+	 */
+	private static final String UNREADABLE_OPTIONS = "unreadable-options";
 
 	/**
 	 * The smallest valid module: magic number and version, nothing else.
@@ -306,7 +313,16 @@ public final class ChicoryCompiler {
 
 	private void invalidate(@Nullable Cache store, String entryKey, String key, String reason) {
 		if (store instanceof DirectoryCache.Namespace namespace) {
-			namespace.invalidate(key, reason);
+			try {
+				namespace.invalidate(key, reason);
+			}
+			catch (RuntimeException ex) {
+				// Never let the cache fail a compilation; skip the entry instead.
+				this.unusableEntries.add(entryKey);
+				this.faults.record(CacheFault.Kind.DELETE, "Could not evict cache entry " + key + " (" + reason + ")",
+						ex);
+				return;
+			}
 			if (namespace.cache().isReadOnly()) {
 				// Left in place: skip it rather than load and replace it on every call.
 				this.unusableEntries.add(entryKey);
@@ -322,7 +338,8 @@ public final class ChicoryCompiler {
 
 	private @Nullable Cache namespacedCache(String namespace) {
 		Cache cache = this.cache;
-		if (cache == null) {
+		// Without readable options, entries of different options could not be kept apart.
+		if (cache == null || namespace.endsWith(UNREADABLE_OPTIONS)) {
 			return null;
 		}
 		return this.namespacedCaches.computeIfAbsent(namespace, (name) -> (cache instanceof DirectoryCache directory)
@@ -338,7 +355,8 @@ public final class ChicoryCompiler {
 	}
 
 	private String namespace(MachineFactoryCompiler.Builder builder) {
-		return "chicory-" + this.version + "-" + CompilerOptions.fingerprint(builder, this.customizers);
+		String fingerprint = CompilerOptions.fingerprint(builder);
+		return "chicory-" + this.version + "-" + ((fingerprint != null) ? fingerprint : UNREADABLE_OPTIONS);
 	}
 
 	private CompilationEvent record(CompilationEvent event) {

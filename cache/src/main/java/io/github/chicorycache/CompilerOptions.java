@@ -9,7 +9,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -87,17 +86,17 @@ final class CompilerOptions {
 	/**
 	 * Returns a short, stable fingerprint of a builder's effective options.
 	 * @param builder the builder after customization
-	 * @param customizers the customizers that were applied, the fallback when the options
-	 * cannot be read
-	 * @return the fingerprint, 16 hex characters
+	 * @return the fingerprint, 16 hex characters, or {@code null} if the options cannot
+	 * be read
 	 */
-	static String fingerprint(MachineFactoryCompiler.Builder builder,
-			List<MachineFactoryCompilerCustomizer> customizers) {
+	static @Nullable String fingerprint(MachineFactoryCompiler.Builder builder) {
 		Map<String, String> options = read(builder);
-		String description = (options != null) ? options.toString()
-				: "opaque:" + customizers.stream().map((c) -> c.getClass().getName()).collect(Collectors.joining(","));
+		if (options == null) {
+			return null;
+		}
 		try {
-			byte[] hash = MessageDigest.getInstance("SHA-256").digest(description.getBytes(StandardCharsets.UTF_8));
+			byte[] hash = MessageDigest.getInstance("SHA-256")
+				.digest(options.toString().getBytes(StandardCharsets.UTF_8));
 			return HexFormat.of().formatHex(hash, 0, 8);
 		}
 		catch (NoSuchAlgorithmException ex) {

@@ -1,0 +1,581 @@
+package io.github.chicorycache;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import com.dylibso.chicory.compiler.Cache;
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import io.github.chicorycache.testsupport.WasmModuleWriter;
+import org.jspecify.annotations.Nullable;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * Fixtures for the {@link ChicoryCompiler} tests: modules, calls, JAR surgery and test
+ * caches.
+ */
+final class CompilerFixtures {
+
+	/**
+	 * The JAR entry that names the main class.
+	 */
+	static final String PROPERTIES = "wasm-module.properties";
+
+	/**
+	 * Chicory's default main class, as a JAR entry name.
+	 */
+	static final String MAIN_CLASS = "com/dylibso/chicory/$gen/CompiledMachine.class";
+
+	/**
+	 * The first function group class, as a JAR entry name.
+	 */
+	static final String FUNC_GROUP = "com/dylibso/chicory/$gen/CompiledMachineFuncGroup_0.class";
+
+	private CompilerFixtures() {
+	}
+
+	/**
+	 * A small module of 8 functions; {@code f<i>(x) = x + i + seed}.
+	 * @param seed the seed
+	 * @return the module bytes
+	 */
+	static byte[] small(int seed) {
+		return WasmModuleWriter.functions(8, seed);
+	}
+
+	/**
+	 * Parses a module, with its digest.
+	 * @param bytes the module bytes
+	 * @return a new module object
+	 */
+	static WasmModule parse(byte[] bytes) {
+		return Parser.parse(bytes);
+	}
+
+	/**
+	 * Parses a module of {@link WasmModuleWriter#functions} and rebuilds it without a
+	 * digest (the parser's digest setting is JVM-wide, so it is not touched).
+	 * @param bytes the module bytes
+	 * @return a module whose {@code digest()} is {@code null}
+	 */
+	static WasmModule withoutDigest(byte[] bytes) {
+		WasmModule parsed = Parser.parse(bytes);
+		return WasmModule.builder()
+			.setTypeSection(parsed.typeSection())
+			.setFunctionSection(parsed.functionSection())
+			.setExportSection(parsed.exportSection())
+			.setCodeSection(parsed.codeSection())
+			.build();
+	}
+
+	/**
+	 * Instantiates a module with a machine factory.
+	 * @param module the module
+	 * @param factory the factory
+	 * @return the instance
+	 */
+	static Instance instance(WasmModule module, Function<Instance, Machine> factory) {
+		return Instance.builder(module).withMachineFactory(factory).build();
+	}
+
+	/**
+	 * Calls {@code f<index>(arg)} of a {@link WasmModuleWriter#functions} instance.
+	 * @param instance the instance
+	 * @param index the function index
+	 * @param arg the argument
+	 * @return the result
+	 */
+	static int call(Instance instance, int index, int arg) {
+		return (int) instance.export(WasmModuleWriter.exportName(index)).apply(arg)[0];
+	}
+
+	/**
+	 * Instantiates a {@link WasmModuleWriter#functions} module with a factory and calls
+	 * {@code f<index>(arg)}.
+	 * @param module the module
+	 * @param factory the factory
+	 * @param index the function index
+	 * @param arg the argument
+	 * @return the result
+	 */
+	static int call(WasmModule module, Function<Instance, Machine> factory, int index, int arg) {
+		return call(instance(module, factory), index, arg);
+	}
+
+	/**
+	 * Returns the class loader of the compiled code behind a factory.
+	 * @param module the module the factory is bound to
+	 * @param factory the factory
+	 * @return the class loader that defined the generated machine class
+	 */
+	static ClassLoader machineClassLoader(WasmModule module, Function<Instance, Machine> factory) {
+		Instance instance = instance(module, factory);
+		return factory.apply(instance).getClass().getClassLoader();
+	}
+
+	/**
+	 * Compiles a module with bare Chicory and returns the JAR it stores.
+	 * @param bytes the module bytes
+	 * @return the JAR, unbound
+	 */
+	static byte[] chicoryJar(byte[] bytes) {
+		return chicoryJar(bytes, (builder) -> {
+		});
+	}
+
+	/**
+	 * Compiles a module with bare Chicory and returns the JAR it stores.
+	 * @param bytes the module bytes
+	 * @param customizer options for the compiler
+	 * @return the JAR, unbound
+	 */
+	static byte[] chicoryJar(byte[] bytes, MachineFactoryCompilerCustomizer customizer) {
+		MapCache recorder = new MapCache();
+		MachineFactoryCompiler.Builder builder = MachineFactoryCompiler.builder(parse(bytes));
+		customizer.customize(builder);
+		builder.withCache(recorder).compile();
+		return recorder.singleValue();
+	}
+
+	/**
+	 * Compiles a module with a {@link ChicoryCompiler} with default options and returns
+	 * the JAR it stores, bound to the module and the default namespace.
+	 * @param bytes the module bytes
+	 * @return the bound JAR
+	 */
+	static byte[] boundJar(byte[] bytes) {
+		MapCache recorder = new MapCache();
+		ChicoryCompiler.builder().withCache(recorder).build().machineFactory(parse(bytes));
+		return recorder.singleValue();
+	}
+
+	/**
+	 * Returns the binding a {@link ChicoryCompiler} gives the entry of a module.
+	 * @param compiler the compiler (its default namespace is used)
+	 * @param module the module
+	 * @return the binding
+	 */
+	static String binding(ChicoryCompiler compiler, WasmModule module) {
+		return CompilationProbe.binding(compiler.namespace(), module.digest());
+	}
+
+	/**
+	 * Reads the entries of a JAR, in order.
+	 * @param jar the JAR
+	 * @return the entries by name
+	 */
+	static Map<String, byte[]> jarEntries(byte[] jar) {
+		Map<String, byte[]> entries = new LinkedHashMap<>();
+		try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
+			JarEntry entry;
+			while ((entry = in.getNextJarEntry()) != null) {
+				entries.put(entry.getName(), in.readAllBytes());
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return entries;
+	}
+
+	/**
+	 * Returns the names of the class entries of a JAR.
+	 * @param jar the JAR
+	 * @return the class entry names
+	 */
+	static List<String> classEntries(byte[] jar) {
+		return jarEntries(jar).keySet().stream().filter((name) -> name.endsWith(".class")).toList();
+	}
+
+	/**
+	 * Writes a JAR.
+	 * @param entries the entries by name
+	 * @return the JAR
+	 */
+	static byte[] jar(Map<String, byte[]> entries) {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		try (JarOutputStream out = new JarOutputStream(bytes)) {
+			for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+				out.putNextEntry(new JarEntry(entry.getKey()));
+				out.write(entry.getValue());
+				out.closeEntry();
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return bytes.toByteArray();
+	}
+
+	/**
+	 * Rewrites a JAR without one entry (the result is unbound).
+	 * @param jar the JAR
+	 * @param name the entry to leave out
+	 * @return the new JAR
+	 */
+	static byte[] without(byte[] jar, String name) {
+		Map<String, byte[]> entries = jarEntries(jar);
+		if (entries.remove(name) == null) {
+			throw new IllegalArgumentException("No entry " + name + " in " + entries.keySet());
+		}
+		return jar(entries);
+	}
+
+	/**
+	 * Rewrites a JAR with one entry replaced or added (the result is unbound).
+	 * @param jar the JAR
+	 * @param name the entry
+	 * @param content its new content
+	 * @return the new JAR
+	 */
+	static byte[] with(byte[] jar, String name, byte[] content) {
+		Map<String, byte[]> entries = jarEntries(jar);
+		entries.put(name, content);
+		return jar(entries);
+	}
+
+	/**
+	 * Rewrites a JAR with one entry transformed (the result is unbound).
+	 * @param jar the JAR
+	 * @param name the entry
+	 * @param transformation what to do with its content
+	 * @return the new JAR
+	 */
+	static byte[] transform(byte[] jar, String name, Function<byte[], byte[]> transformation) {
+		Map<String, byte[]> entries = jarEntries(jar);
+		byte[] content = entries.get(name);
+		if (content == null) {
+			throw new IllegalArgumentException("No entry " + name + " in " + entries.keySet());
+		}
+		entries.put(name, transformation.apply(content));
+		return jar(entries);
+	}
+
+	/**
+	 * Returns {@code wasm-module.properties} content.
+	 * @param mainClass the main class, or {@code null} for none
+	 * @return the content
+	 */
+	static byte[] properties(@Nullable String mainClass) {
+		Properties properties = new Properties();
+		if (mainClass != null) {
+			properties.setProperty("mainClass", mainClass);
+		}
+		properties.setProperty("other", "value");
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		try {
+			properties.store(out, null);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return out.toByteArray();
+	}
+
+	/**
+	 * Damages a class so that the JVM's verifier rejects it ({@link VerifyError}): every
+	 * method starts by popping from the empty operand stack. Its constant pool is intact.
+	 * @param classFile the class
+	 * @return the damaged class
+	 */
+	static byte[] unverifiable(byte[] classFile) {
+		ClassReader reader = new ClassReader(classFile);
+		ClassWriter writer = new ClassWriter(0);
+		reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+
+			@Override
+			public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+					String[] exceptions) {
+				return new MethodVisitor(Opcodes.ASM9,
+						super.visitMethod(access, name, descriptor, signature, exceptions)) {
+
+					@Override
+					public void visitCode() {
+						super.visitCode();
+						super.visitInsn(Opcodes.POP);
+					}
+
+				};
+			}
+
+		}, 0);
+		return writer.toByteArray();
+	}
+
+	/**
+	 * Damages a class so that the JVM refuses to define it ({@link ClassFormatError}): it
+	 * ends right after its name and super class, without interfaces, fields, methods and
+	 * attributes. Its constant pool is intact.
+	 * @param classFile the class
+	 * @return the damaged class
+	 */
+	static byte[] truncatedAfterHeader(byte[] classFile) {
+		return Arrays.copyOf(classFile, new ClassReader(classFile).header + 6);
+	}
+
+	/**
+	 * Damages a class so that no class reader accepts it: its major version is one no JVM
+	 * supports. Its constant pool is intact.
+	 * @param classFile the class
+	 * @return the damaged class
+	 */
+	static byte[] unsupportedVersion(byte[] classFile) {
+		byte[] damaged = classFile.clone();
+		damaged[6] = 0x7F;
+		damaged[7] = (byte) 0xFF;
+		return damaged;
+	}
+
+	/**
+	 * Returns deterministic pseudo-random bytes.
+	 * @param length the length
+	 * @param seed the seed
+	 * @return the bytes
+	 */
+	static byte[] garbage(int length, long seed) {
+		byte[] bytes = new byte[length];
+		new Random(seed).nextBytes(bytes);
+		return bytes;
+	}
+
+	/**
+	 * Opens a directory cache without background cleanup, so tests see only their own
+	 * actions.
+	 * @param root the root
+	 * @return the cache
+	 */
+	static DirectoryCache directoryCache(Path root) {
+		return DirectoryCache.builder(root).withCleanupOnOpen(false).build();
+	}
+
+	/**
+	 * Returns the entry files (of all namespaces) under a cache root, temp files
+	 * excluded.
+	 * @param root the root
+	 * @return the entry files
+	 */
+	static List<Path> entryFiles(Path root) {
+		return files(root, (file) -> file.getFileName().toString().endsWith(".jar"));
+	}
+
+	/**
+	 * Returns all regular files under a directory.
+	 * @param root the directory
+	 * @param filter which files
+	 * @return the files
+	 */
+	static List<Path> files(Path root, Predicate<Path> filter) {
+		if (!Files.isDirectory(root)) {
+			return List.of();
+		}
+		try (Stream<Path> files = Files.walk(root)) {
+			return files.filter(Files::isRegularFile).filter(filter).sorted().collect(Collectors.toList());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Returns the namespace directories directly under a cache root.
+	 * @param root the root
+	 * @return the directory names, sorted
+	 */
+	static List<String> namespaceDirectories(Path root) {
+		try (Stream<Path> children = Files.list(root)) {
+			return children.filter(Files::isDirectory)
+				.map((dir) -> dir.getFileName().toString())
+				.filter((name) -> name.startsWith("chicory-"))
+				.sorted()
+				.toList();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Returns the entry file of a module in a namespace of a directory cache.
+	 * @param cache the cache
+	 * @param namespace the namespace
+	 * @param module the module
+	 * @return the file, which must exist
+	 */
+	static Path entryFile(DirectoryCache cache, String namespace, WasmModule module) {
+		CacheEntry entry = cache.namespace(namespace)
+			.entry(module.digest())
+			.orElseThrow(() -> new AssertionError("No entry for " + module.digest() + " in " + namespace));
+		return cache.root().resolve(entry.path());
+	}
+
+	/**
+	 * Returns the number of classes loaded since the JVM started (never decreases).
+	 * @return the count
+	 */
+	static long totalLoadedClasses() {
+		return ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();
+	}
+
+	/**
+	 * Waits, without sleeping a fixed time, until a condition holds.
+	 * @param description what is awaited
+	 * @param timeoutMillis the longest wait
+	 * @param condition the condition
+	 */
+	static void await(String description, long timeoutMillis, BooleanSupplier condition) {
+		long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+		while (!condition.getAsBoolean()) {
+			if (System.nanoTime() - deadline > 0) {
+				throw new AssertionError("Timed out after " + timeoutMillis + " ms waiting for " + description);
+			}
+			Thread.onSpinWait();
+			Thread.yield();
+		}
+	}
+
+	/**
+	 * Runs full garbage collections until a condition holds, at most a bounded number of
+	 * times.
+	 * @param condition the condition
+	 * @return whether it held
+	 */
+	static boolean gcUntil(BooleanSupplier condition) {
+		for (int i = 0; i < 40; i++) {
+			if (condition.getAsBoolean()) {
+				return true;
+			}
+			System.gc();
+			// Give reference processing a chance; allocation nudges the collector.
+			byte[][] pressure = new byte[16][];
+			for (int j = 0; j < pressure.length; j++) {
+				pressure[j] = new byte[64 * 1024];
+			}
+			Thread.yield();
+		}
+		return condition.getAsBoolean();
+	}
+
+	/**
+	 * An in-memory cache, as an application might write one, that counts its calls.
+	 */
+	static class MapCache implements Cache {
+
+		final Map<String, byte[]> entries = new ConcurrentHashMap<>();
+
+		final AtomicInteger gets = new AtomicInteger();
+
+		final AtomicInteger puts = new AtomicInteger();
+
+		@Override
+		public byte @Nullable [] get(String key) {
+			this.gets.incrementAndGet();
+			return this.entries.get(key);
+		}
+
+		@Override
+		public void putIfAbsent(String key, byte[] data) {
+			this.puts.incrementAndGet();
+			this.entries.putIfAbsent(key, data);
+		}
+
+		byte[] singleValue() {
+			if (this.entries.size() != 1) {
+				throw new AssertionError("Expected one entry but got " + this.entries.keySet());
+			}
+			return this.entries.values().iterator().next();
+		}
+
+	}
+
+	/**
+	 * A cache that fails on every call.
+	 */
+	static final class FailingCache implements Cache {
+
+		final boolean checked;
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		FailingCache(boolean checked) {
+			this.checked = checked;
+		}
+
+		@Override
+		public byte @Nullable [] get(String key) throws IOException {
+			return fail("get");
+		}
+
+		@Override
+		public void putIfAbsent(String key, byte[] data) throws IOException {
+			fail("put");
+		}
+
+		private byte[] fail(String operation) throws IOException {
+			this.calls.incrementAndGet();
+			if (this.checked) {
+				throw new IOException("disk on fire during " + operation);
+			}
+			throw new IllegalStateException("cache bug during " + operation);
+		}
+
+	}
+
+	/**
+	 * Records compilation events.
+	 */
+	static final class RecordingListener implements CompilationListener {
+
+		final List<CompilationEvent> events = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void onCompilation(CompilationEvent event) {
+			this.events.add(event);
+		}
+
+		CompilationEvent last() {
+			if (this.events.isEmpty()) {
+				throw new AssertionError("No events");
+			}
+			return this.events.get(this.events.size() - 1);
+		}
+
+		List<CompilationSource> sources() {
+			return this.events.stream().map(CompilationEvent::source).toList();
+		}
+
+		long count(CompilationSource source) {
+			return this.events.stream().filter((event) -> event.source() == source).count();
+		}
+
+	}
+
+}
