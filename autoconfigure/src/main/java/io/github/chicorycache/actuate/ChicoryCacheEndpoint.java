@@ -27,6 +27,7 @@ import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.Selector.Match;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
@@ -34,8 +35,10 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  * {@link Endpoint @Endpoint} to inspect and manage the Chicory compile cache.
  * <p>
  * Keys in paths may use the file-safe form ({@code sha-256:KRgy...pb-w}, URL-safe base64
- * without padding) or the raw form, URL-encoded. Every key and namespace is validated, so
- * no input can reach a file outside the cache directory.
+ * without padding) or the raw form, URL-encoded or as it is: a {@code /} of a raw digest
+ * may be written as such, since servlet containers refuse {@code %2F} in paths by
+ * default. Every key and namespace is validated, so no input can reach a file outside the
+ * cache directory.
  *
  * @author chicory-cache
  */
@@ -95,12 +98,13 @@ public class ChicoryCacheEndpoint {
 	}
 
 	@ReadOperation
-	public WebEndpointResponse<OperationResponseBody> entry(@Selector String key, @Nullable Integer limit,
-			@Nullable String namespace) {
+	public WebEndpointResponse<OperationResponseBody> entry(@Selector(match = Match.ALL_REMAINING) String[] path,
+			@Nullable Integer limit, @Nullable String namespace) {
 		DirectoryCache cache = this.cache;
 		if (cache == null) {
 			return notFound("No directory cache is configured");
 		}
+		String key = key(path);
 		if (ENTRIES.equals(key)) {
 			return entries(cache, limit);
 		}
@@ -136,11 +140,13 @@ public class ChicoryCacheEndpoint {
 	}
 
 	@DeleteOperation
-	public WebEndpointResponse<OperationResponseBody> evict(@Selector String key, @Nullable String namespace) {
+	public WebEndpointResponse<OperationResponseBody> evict(@Selector(match = Match.ALL_REMAINING) String[] path,
+			@Nullable String namespace) {
 		DirectoryCache cache = this.cache;
 		if (cache == null) {
 			return notFound("No directory cache is configured");
 		}
+		String key = key(path);
 		try {
 			DirectoryCache.Namespace view = cache
 				.namespace((namespace != null) ? namespace : this.compiler.namespace());
@@ -187,6 +193,16 @@ public class ChicoryCacheEndpoint {
 		List<CacheEntry> all = cache.entries();
 		List<EntryReport> entries = all.stream().limit(effective).map(EntryReport::of).toList();
 		return new WebEndpointResponse<>(new EntriesReport(all.size(), entries), WebEndpointResponse.STATUS_OK);
+	}
+
+	/**
+	 * Joins the path segments after the endpoint's path into a key: a raw key's digest
+	 * may contain {@code /}, which servers refuse URL-encoded ({@code %2F}) by default,
+	 * so it is accepted as a path separator. The key is validated afterwards like any
+	 * other.
+	 */
+	private static String key(String[] path) {
+		return String.join("/", path);
 	}
 
 	private static WebEndpointResponse<OperationResponseBody> notFound(String message) {

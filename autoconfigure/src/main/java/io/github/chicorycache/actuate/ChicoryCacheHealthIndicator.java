@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.chicorycache.CacheFault;
@@ -79,7 +80,7 @@ public class ChicoryCacheHealthIndicator extends AbstractHealthIndicator {
 		}
 		if (fault != null) {
 			builder.withDetail("lastFault",
-					fault.kind().name().toLowerCase() + " at " + fault.time() + ": " + fault.message());
+					fault.kind().name().toLowerCase(Locale.ROOT) + " at " + fault.time() + ": " + fault.message());
 		}
 		if (problem != null && this.degraded.compareAndSet(false, true)) {
 			logger
@@ -95,7 +96,8 @@ public class ChicoryCacheHealthIndicator extends AbstractHealthIndicator {
 			return "directory " + this.cache.root() + " is not writable; compiled modules are not stored";
 		}
 		if (recentFault != null) {
-			return "recent " + recentFault.kind().name().toLowerCase() + " failure: " + recentFault.message();
+			return "recent " + recentFault.kind().name().toLowerCase(Locale.ROOT) + " failure: "
+					+ recentFault.message();
 		}
 		return null;
 	}

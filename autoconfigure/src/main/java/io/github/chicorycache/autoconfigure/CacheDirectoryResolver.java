@@ -1,35 +1,56 @@
 package io.github.chicorycache.autoconfigure;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.env.Environment;
+
 /**
  * Chooses the cache directory when none is configured: {@code $XDG_CACHE_HOME/chicory},
  * else {@code ~/.cache/chicory}; when that cannot be written, a per-user directory under
  * {@code java.io.tmpdir} (logged).
+ * <p>
+ * The per-user directory has a predictable name in a directory that everybody can write,
+ * so it is only used when it does not exist yet or is a real directory owned by the user
+ * of this process. Otherwise someone else created it, possibly filled with bytecode that
+ * this application would run, and a fresh private directory is used instead.
  */
 final class CacheDirectoryResolver {
 
 	private static final Log logger = LogFactory.getLog(CacheDirectoryResolver.class);
 
-	private final Map<String, String> environment;
-
-	private final Properties systemProperties;
+	private final Function<String, @Nullable String> lookup;
 
 	CacheDirectoryResolver(Map<String, String> environment, Properties systemProperties) {
-		this.environment = environment;
-		this.systemProperties = systemProperties;
+		this((name) -> (environment.get(name) != null) ? environment.get(name) : systemProperties.getProperty(name));
 	}
 
-	static CacheDirectoryResolver system() {
-		return new CacheDirectoryResolver(System.getenv(), System.getProperties());
+	private CacheDirectoryResolver(Function<String, @Nullable String> lookup) {
+		this.lookup = lookup;
+	}
+
+	/**
+	 * Returns a resolver that reads {@code XDG_CACHE_HOME}, {@code user.home},
+	 * {@code user.name} and {@code java.io.tmpdir} from the Spring environment, which
+	 * includes the system environment and the system properties.
+	 * @param environment the environment
+	 * @return the resolver
+	 */
+	static CacheDirectoryResolver of(Environment environment) {
+		return new CacheDirectoryResolver(environment::getProperty);
 	}
 
 	Path resolve(@Nullable Path configured) {
@@ -40,8 +61,7 @@ final class CacheDirectoryResolver {
 		if (preferred != null && isWritable(preferred)) {
 			return preferred;
 		}
-		String user = this.systemProperties.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
-		Path fallback = Path.of(this.systemProperties.getProperty("java.io.tmpdir"), "chicory-cache-" + user);
+		Path fallback = fallback();
 		logger.info("Chicory cache directory " + ((preferred != null) ? preferred + " is not writable" : "is unknown")
 				+ "; using " + fallback + " (set chicory.cache.directory to choose one)");
 		return fallback;
@@ -49,16 +69,70 @@ final class CacheDirectoryResolver {
 
 	private @Nullable Path preferred() {
 		try {
-			String xdg = this.environment.get("XDG_CACHE_HOME");
+			String xdg = this.lookup.apply("XDG_CACHE_HOME");
 			if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
 				return Path.of(xdg, "chicory");
 			}
-			String home = this.systemProperties.getProperty("user.home");
+			String home = this.lookup.apply("user.home");
 			return (home != null && !home.isBlank() && !home.equals("?")) ? Path.of(home, ".cache", "chicory") : null;
 		}
 		catch (InvalidPathException ex) {
 			return null;
 		}
+	}
+
+	private Path fallback() {
+		String name = this.lookup.apply("user.name");
+		String user = ((name != null && !name.isBlank()) ? name : "user").replaceAll("[^A-Za-z0-9._-]", "_");
+		String tmp = this.lookup.apply("java.io.tmpdir");
+		Path tmpdir = Path.of((tmp != null && !tmp.isBlank()) ? tmp : System.getProperty("java.io.tmpdir"));
+		Path fallback = tmpdir.resolve("chicory-cache-" + user);
+		if (!Files.exists(fallback, LinkOption.NOFOLLOW_LINKS) || isOwnDirectory(tmpdir, fallback)) {
+			return fallback;
+		}
+		try {
+			Path own = Files.createTempDirectory(tmpdir, "chicory-cache-" + user + "-", ownerOnly(tmpdir));
+			logger.warn("Chicory cache directory " + fallback + " is not a directory owned by this user; using " + own
+					+ " instead, which is not kept across restarts (set chicory.cache.directory to choose one)");
+			return own;
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new IllegalStateException("Chicory cache directory " + fallback
+					+ " is not a directory owned by this user, and no private directory could be created in " + tmpdir
+					+ "; set chicory.cache.directory", ex);
+		}
+	}
+
+	/**
+	 * Returns whether a path is a directory (not a link to one) owned by the user of this
+	 * process, found by comparing with the owner of a file that this process creates.
+	 */
+	private static boolean isOwnDirectory(Path tmpdir, Path directory) {
+		if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+			return false;
+		}
+		try {
+			UserPrincipal owner = Files.getOwner(directory, LinkOption.NOFOLLOW_LINKS);
+			Path probe = Files.createTempFile(tmpdir, "chicory-cache-owner-", ".tmp");
+			try {
+				return owner.equals(Files.getOwner(probe, LinkOption.NOFOLLOW_LINKS));
+			}
+			finally {
+				Files.deleteIfExists(probe);
+			}
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			// Ownership is unknown on this file system; the cache still refuses a
+			// directory that others can write.
+			return true;
+		}
+	}
+
+	private static FileAttribute<?>[] ownerOnly(Path directory) {
+		return directory.getFileSystem().supportedFileAttributeViews().contains("posix")
+				? new FileAttribute<?>[] {
+						PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")) }
+				: new FileAttribute<?>[0];
 	}
 
 	/**

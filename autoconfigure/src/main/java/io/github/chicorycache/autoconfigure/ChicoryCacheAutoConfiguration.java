@@ -12,10 +12,11 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.support.ResourcePatternResolver;
 
 /**
@@ -34,8 +35,8 @@ public final class ChicoryCacheAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(Cache.class)
 	@ConditionalOnBooleanProperty(name = "chicory.cache.enabled", matchIfMissing = true)
-	DirectoryCache chicoryDirectoryCache(ChicoryCacheProperties properties) {
-		return DirectoryCacheFactory.create(properties, CacheDirectoryResolver.system());
+	DirectoryCache chicoryDirectoryCache(ChicoryCacheProperties properties, Environment environment) {
+		return DirectoryCacheFactory.create(properties, CacheDirectoryResolver.of(environment));
 	}
 
 	@Bean
@@ -63,7 +64,7 @@ public final class ChicoryCacheAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnExpression("!'${chicory.cache.warmup.locations:}'.isEmpty()")
+	@Conditional(OnWarmupLocationsCondition.class)
 	ChicoryCacheWarmup chicoryCacheWarmup(ChicoryCompiler compiler, ResourcePatternResolver resourcePatternResolver,
 			ChicoryCacheProperties properties) {
 		return new ChicoryCacheWarmup(compiler, resourcePatternResolver, properties.getWarmup());

@@ -21,12 +21,15 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = ChicoryCacheAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
-@ConditionalOnAvailableEndpoint(ChicoryCacheEndpoint.class)
 @ConditionalOnBean(ChicoryCompiler.class)
 public final class ChicoryCacheEndpointAutoConfiguration {
 
+	// The availability condition is on the method, not the class: its condition class is
+	// in the optional Actuator jar, and the conditions of a method are only read once
+	// those of the class (Actuator present) matched.
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint(ChicoryCacheEndpoint.class)
 	ChicoryCacheEndpoint chicoryCacheEndpoint(ChicoryCompiler compiler, ObjectProvider<DirectoryCache> cache) {
 		return new ChicoryCacheEndpoint(compiler, cache.getIfUnique());
 	}

@@ -21,10 +21,13 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = ChicoryCacheAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBean(DirectoryCache.class)
-@ConditionalOnEnabledHealthIndicator("chicorycache")
 public final class ChicoryCacheHealthContributorAutoConfiguration {
 
+	// The enablement condition is on the method, not the class: its condition class is
+	// in the optional spring-boot-health jar, and the conditions of a method are only
+	// read once those of the class (that jar present) matched.
 	@Bean
+	@ConditionalOnEnabledHealthIndicator("chicorycache")
 	@ConditionalOnMissingBean(name = "chicoryCacheHealthIndicator")
 	ChicoryCacheHealthIndicator chicoryCacheHealthIndicator(DirectoryCache cache) {
 		return new ChicoryCacheHealthIndicator(cache);

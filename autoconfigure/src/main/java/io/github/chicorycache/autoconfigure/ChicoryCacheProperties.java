@@ -176,30 +176,40 @@ public class ChicoryCacheProperties implements Validator {
 	public void validate(Object target, Errors errors) {
 		ChicoryCacheProperties properties = (ChicoryCacheProperties) target;
 		if (properties.maxSize.toBytes() <= 0) {
-			errors.rejectValue("maxSize", "positive", "must be positive");
+			reject(errors, "maxSize", "max-size", "positive", "must be positive");
 		}
 		if (properties.maxEntries != null && properties.maxEntries <= 0) {
-			errors.rejectValue("maxEntries", "positive", "must be positive");
+			reject(errors, "maxEntries", "max-entries", "positive", "must be positive");
 		}
-		rejectUnlessPositive(errors, "maxAge", properties.maxAge);
-		rejectUnlessPositive(errors, "cleanupInterval", properties.cleanupInterval);
-		rejectUnlessPositive(errors, "tempFileMaxAge", properties.tempFileMaxAge);
+		rejectUnlessPositive(errors, "maxAge", "max-age", properties.maxAge);
+		rejectUnlessPositive(errors, "cleanupInterval", "cleanup-interval", properties.cleanupInterval);
+		rejectUnlessPositive(errors, "tempFileMaxAge", "temp-file-max-age", properties.tempFileMaxAge);
 		Integer maxFunctionsPerClass = properties.compiler.maxFunctionsPerClass;
 		if (maxFunctionsPerClass != null && maxFunctionsPerClass <= 0) {
-			errors.rejectValue("compiler.maxFunctionsPerClass", "positive", "must be positive");
+			reject(errors, "compiler.maxFunctionsPerClass", "compiler.max-functions-per-class", "positive",
+					"must be positive");
 		}
 		if (properties.memory.maxEntries < 0) {
-			errors.rejectValue("memory.maxEntries", "notNegative", "must not be negative");
+			reject(errors, "memory.maxEntries", "memory.max-entries", "notNegative", "must not be negative");
 		}
 		if (properties.memory.maxSize.isNegative()) {
-			errors.rejectValue("memory.maxSize", "notNegative", "must not be negative");
+			reject(errors, "memory.maxSize", "memory.max-size", "notNegative", "must not be negative");
 		}
 	}
 
-	private static void rejectUnlessPositive(Errors errors, String field, @Nullable Duration value) {
+	private static void rejectUnlessPositive(Errors errors, String field, String property, @Nullable Duration value) {
 		if (value != null && (value.isNegative() || value.isZero())) {
-			errors.rejectValue(field, "positive", "must be positive");
+			reject(errors, field, property, "positive", "must be positive");
 		}
+	}
+
+	/**
+	 * Rejects a field with a message that names the property as it is written in
+	 * configuration files, since the binder reports the field name ("maxSize") and, for
+	 * nested fields, no origin.
+	 */
+	private static void reject(Errors errors, String field, String property, String code, String message) {
+		errors.rejectValue(field, code, "chicory.cache." + property + " " + message);
 	}
 
 	/**
@@ -291,7 +301,9 @@ public class ChicoryCacheProperties implements Validator {
 		private Mode mode = Mode.SYNC;
 
 		/**
-		 * Whether a module that fails to compile during warm-up fails startup.
+		 * Whether a module that fails to compile during warm-up fails startup. In async
+		 * mode, the application has started by then, and the failure is logged as an
+		 * error.
 		 */
 		private boolean failOnError;
 

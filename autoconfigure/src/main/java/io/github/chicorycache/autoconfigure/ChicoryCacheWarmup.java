@@ -55,7 +55,7 @@ public class ChicoryCacheWarmup implements SmartLifecycle {
 			run();
 			return;
 		}
-		Thread thread = new Thread(this::run, "chicory-cache-warmup");
+		Thread thread = new Thread(this::runInBackground, "chicory-cache-warmup");
 		thread.setDaemon(true);
 		this.worker = thread;
 		thread.start();
@@ -83,6 +83,16 @@ public class ChicoryCacheWarmup implements SmartLifecycle {
 		return this.result;
 	}
 
+	private void runInBackground() {
+		try {
+			run();
+		}
+		catch (WarmupException ex) {
+			// The application has started already: fail-on-error cannot stop it.
+			logger.error(ex.getMessage() + "; the warm-up ran in the background (async), so the application runs");
+		}
+	}
+
 	/**
 	 * Compiles every module the locations match, and logs what happened.
 	 * @return the result
@@ -107,7 +117,10 @@ public class ChicoryCacheWarmup implements SmartLifecycle {
 			}
 			catch (IOException | RuntimeException | LinkageError ex) {
 				failures.put(name, ex.toString());
-				logger.warn("Chicory warm-up could not compile " + name + ": " + ex, ex);
+				// A module that is not WebAssembly is a configuration problem, not a bug:
+				// the stack trace only helps at debug level.
+				logger.warn("Chicory warm-up could not compile " + name + ": " + ex);
+				logger.debug("Chicory warm-up failure of " + name, ex);
 			}
 		}
 		WarmupResult result = new WarmupResult(modules, failures, Duration.ofNanos(System.nanoTime() - start));
@@ -124,6 +137,9 @@ public class ChicoryCacheWarmup implements SmartLifecycle {
 	private List<Resource> resources(Map<String, String> failures) {
 		List<Resource> resources = new ArrayList<>();
 		for (String location : this.properties.getLocations()) {
+			if (location.isBlank()) {
+				continue;
+			}
 			try {
 				for (Resource resource : this.resourceResolver.getResources(location)) {
 					if (resource.isReadable()) {

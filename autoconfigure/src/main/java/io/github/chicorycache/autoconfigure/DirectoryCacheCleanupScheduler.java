@@ -27,6 +27,9 @@ public class DirectoryCacheCleanupScheduler implements SmartLifecycle {
 		this.scheduler.setThreadNamePrefix("chicory-cache-cleanup-");
 		this.scheduler.setDaemon(true);
 		this.scheduler.setWaitForTasksToCompleteOnShutdown(false);
+		// A pass in progress is interrupted; give it a moment to end before the cache
+		// closes.
+		this.scheduler.setAwaitTerminationSeconds(10);
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package io.github.chicorycache.autoconfigure;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.github.chicorycache.DirectoryCache;
@@ -30,8 +31,13 @@ final class DirectoryCacheFactory {
 			return builder.build();
 		}
 		catch (IllegalArgumentException ex) {
+			String reason = ex.getMessage();
+			if (!properties.isAllowSharedDirectory() && Files.isDirectory(directory)) {
+				// A directory is refused only for its permissions.
+				reason += " To accept it, set chicory.cache.allow-shared-directory=true.";
+			}
 			throw new InvalidConfigurationPropertyValueException("chicory.cache.directory", directory.toString(),
-					ex.getMessage());
+					reason);
 		}
 	}
 
