@@ -7,6 +7,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -650,6 +651,33 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 					+ "executes, so anyone who can write there can run code in it. Restrict it (chmod 700 '" + this.root
 					+ "') or explicitly allow a shared directory.");
 		}
+		checkOwner();
+	}
+
+	/**
+	 * Refuses a root owned by another user than this process's (root excepted, which
+	 * covers caches prebuilt into an image): its owner could make this application run
+	 * their bytecode. Only on the default file system, where user names are the
+	 * process's.
+	 */
+	private void checkOwner() {
+		String user = System.getProperty("user.name", "");
+		if (this.root.getFileSystem() != FileSystems.getDefault() || user.isEmpty() || user.equals("?")) {
+			return;
+		}
+		String owner;
+		try {
+			owner = Files.getOwner(this.root).getName();
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			return;
+		}
+		if (!owner.equals(user) && !owner.equals("root")) {
+			throw new IllegalArgumentException("Cache directory '" + this.root + "' is owned by '" + owner
+					+ "', not by this application's user '" + user + "'. It holds bytecode that this application "
+					+ "executes, so its owner can run code in it. Use a directory of your own (or chown it) or "
+					+ "explicitly allow a shared directory.");
+		}
 	}
 
 	private void createOwnerOnlyDirectory(Path directory) throws IOException {
@@ -1051,9 +1079,10 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 		}
 
 		/**
-		 * Sets whether a root that is writable by group or others is accepted (default
-		 * {@code false}: such a root is refused, since whoever can write there can make
-		 * the application run their bytecode).
+		 * Sets whether a root that is writable by group or others, or owned by another
+		 * user than this process's (or root), is accepted (default {@code false}: such a
+		 * root is refused, since whoever can write there can make the application run
+		 * their bytecode).
 		 * @param allowSharedDirectory whether to accept a shared root
 		 * @return this builder
 		 */

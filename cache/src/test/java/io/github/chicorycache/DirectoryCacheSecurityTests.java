@@ -103,6 +103,34 @@ class DirectoryCacheSecurityTests {
 	}
 
 	@Test
+	void rootOwnedByAnotherUserIsRefusedUnlessShared() throws IOException {
+		assumeTrue("root".equals(System.getProperty("user.name")), "changing a file's owner needs root");
+		Path root = Files.createDirectory(this.temp.resolve("cache"),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		Files.setOwner(root, root.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+		assertThatIllegalArgumentException().isThrownBy(() -> direct(root).build())
+			.withMessageContaining("'" + root + "'")
+			.withMessageContaining("is owned by 'nobody', not by this application's user 'root'");
+		try (DirectoryCache cache = direct(root).withAllowSharedDirectory(true).build()) {
+			assertThat(cache.root()).isEqualTo(root);
+		}
+	}
+
+	@Test
+	void rootOwnedByRootIsAcceptedForAnyUser() throws IOException {
+		assumeTrue("root".equals(System.getProperty("user.name")), "changing a file's owner needs root");
+		Path root = Files.createDirectory(this.temp.resolve("cache"),
+				PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		System.setProperty("user.name", "someone");
+		try (DirectoryCache cache = direct(root).withReadOnly(true).build()) {
+			assertThat(cache.isReadOnly()).isTrue();
+		}
+		finally {
+			System.setProperty("user.name", "root");
+		}
+	}
+
+	@Test
 	void rootThatIsARegularFileIsRefused() throws IOException {
 		Path file = Files.writeString(this.temp.resolve("cache"), "x");
 		assertThatIllegalArgumentException().isThrownBy(() -> direct(file).build())
