@@ -28,6 +28,8 @@ final class CompilationProbe implements Cache {
 
 	private byte @Nullable [] loaded;
 
+	private boolean consulted;
+
 	private long stored;
 
 	private boolean invalidated;
@@ -50,8 +52,16 @@ final class CompilationProbe implements Cache {
 		this.faults = faults;
 	}
 
+	/**
+	 * Reads, verifies and returns the entry of a key; a compilation concerns one key, so
+	 * only the first call reads the store and later calls return its answer.
+	 */
 	@Override
 	public byte @Nullable [] get(String key) {
+		if (this.consulted) {
+			return this.loaded;
+		}
+		this.consulted = true;
 		if (this.store == null || !this.read) {
 			return null;
 		}

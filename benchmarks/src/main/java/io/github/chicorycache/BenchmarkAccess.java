@@ -1,0 +1,73 @@
+package io.github.chicorycache;
+
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+
+/**
+ * White-box access for the benchmarks to the package-private steps of the cache, so that
+ * the cost of each can be measured on its own. Lives in the benchmarks module only.
+ */
+public final class BenchmarkAccess {
+
+	private BenchmarkAccess() {
+	}
+
+	/**
+	 * Binds a JAR to a namespace and key, as {@link CompilationProbe} does before
+	 * storing.
+	 * @param jar the JAR
+	 * @param namespace the namespace
+	 * @param key the module digest
+	 * @return the bound JAR
+	 */
+	public static byte[] bind(byte[] jar, String namespace, String key) {
+		return CompiledJarVerifier.bind(jar, CompilationProbe.binding(namespace, key));
+	}
+
+	/**
+	 * Verifies a bound JAR, as {@link CompilationProbe} does after reading.
+	 * @param jar the bound JAR
+	 * @param namespace the namespace
+	 * @param key the module digest
+	 */
+	public static void verify(byte[] jar, String namespace, String key) {
+		try {
+			CompiledJarVerifier.verify(jar, CompilationProbe.binding(namespace, key));
+		}
+		catch (CompiledJarVerifier.InvalidEntryException ex) {
+			throw new IllegalStateException(ex.getMessage());
+		}
+	}
+
+	/**
+	 * Returns the key under which a {@link ChicoryCompiler} stores a module in a cache
+	 * other than a {@link DirectoryCache} (see {@link HashedKeyCache}).
+	 * @param namespace the namespace
+	 * @param key the module digest
+	 * @return the key in the underlying cache
+	 */
+	public static String hashedKey(String namespace, String key) {
+		return new HashedKeyCache(new com.dylibso.chicory.compiler.Cache() {
+
+			@Override
+			public byte[] get(String k) {
+				return null;
+			}
+
+			@Override
+			public void putIfAbsent(String k, byte[] data) {
+			}
+
+		}, namespace).key(key);
+	}
+
+	/**
+	 * Computes the options fingerprint of a builder, as {@link ChicoryCompiler} does on
+	 * every call.
+	 * @param builder the builder
+	 * @return the fingerprint
+	 */
+	public static String fingerprint(MachineFactoryCompiler.Builder builder) {
+		return String.valueOf(CompilerOptions.fingerprint(builder));
+	}
+
+}

@@ -1,0 +1,197 @@
+package io.github.chicorycache.benchmarks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+import com.dylibso.chicory.compiler.Cache;
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import io.github.chicorycache.ChicoryCompiler;
+import io.github.chicorycache.DirectoryCache;
+import io.github.chicorycache.testsupport.RealModules;
+import io.github.chicorycache.testsupport.WasmModuleWriter;
+
+/**
+ * Modules, directories and caches shared by the benchmarks and harnesses.
+ */
+public final class BenchSupport {
+
+	/** The module names every case is parameterized with. */
+	public static final String[] MODULES = { "fn10", "fn1000", "fn5000", "wat2wasm" };
+
+	/**
+	 * System property naming the directory for cache directories (default
+	 * {@code <java.io.tmpdir>/chicory-cache-bench}).
+	 */
+	public static final String DIR_PROPERTY = "chicory.bench.dir";
+
+	private BenchSupport() {
+	}
+
+	/**
+	 * Returns the bytes of a benchmark module.
+	 * @param name {@code fn<N>} for a generated module of N functions, or
+	 * {@code wat2wasm}
+	 * @param seed varies generated modules (distinct seeds give distinct digests);
+	 * ignored for real modules
+	 * @return the module bytes
+	 */
+	public static byte[] moduleBytes(String name, int seed) {
+		if (name.equals("wat2wasm")) {
+			return RealModules.wat2wasm();
+		}
+		if (name.startsWith("fn")) {
+			return WasmModuleWriter.functions(Integer.parseInt(name.substring(2)), seed);
+		}
+		throw new IllegalArgumentException("Unknown module " + name);
+	}
+
+	/**
+	 * Parses a benchmark module.
+	 * @param name the module name
+	 * @return the parsed module (with its digest)
+	 */
+	public static WasmModule parse(String name) {
+		return Parser.parse(moduleBytes(name, 0));
+	}
+
+	/**
+	 * Returns the base directory for benchmark files, created if needed.
+	 * @return the directory
+	 */
+	public static Path baseDirectory() {
+		String configured = System.getProperty(DIR_PROPERTY);
+		Path base = (configured != null) ? Path.of(configured)
+				: Path.of(System.getProperty("java.io.tmpdir"), "chicory-cache-bench");
+		try {
+			return Files.createDirectories(base.toAbsolutePath());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Creates a fresh, empty directory under the base directory.
+	 * @param prefix the name prefix
+	 * @return the directory
+	 */
+	public static Path freshDirectory(String prefix) {
+		try {
+			return Files.createTempDirectory(baseDirectory(), prefix);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Opens a directory cache for benchmarking: no background cleanup on open, cleanup
+	 * passes (if a limit is crossed) run on the calling thread.
+	 * @param root the root
+	 * @return the cache
+	 */
+	public static DirectoryCache directoryCache(Path root) {
+		return DirectoryCache.builder(root).withCleanupOnOpen(false).withExecutor(Runnable::run).build();
+	}
+
+	/**
+	 * Returns a compiler over a cache.
+	 * @param cache the cache
+	 * @param memory whether in-JVM reuse is on
+	 * @return the compiler
+	 */
+	public static ChicoryCompiler compiler(Cache cache, boolean memory) {
+		return ChicoryCompiler.builder().withCache(cache).withMemoryMaxEntries(memory ? 64 : 0).build();
+	}
+
+	/**
+	 * Compiles a module once and returns the JAR that Chicory hands to its cache.
+	 * @param module the module
+	 * @return the JAR bytes
+	 */
+	public static byte[] compiledJar(WasmModule module) {
+		MapCache cache = new MapCache();
+		MachineFactoryCompiler.builder(module).withCache(cache).compile();
+		return cache.get(module.digest());
+	}
+
+	/**
+	 * Returns a valid digest key for an index: {@code sha-256:} and the Base64 SHA-256 of
+	 * the index.
+	 * @param index the index
+	 * @return the key
+	 */
+	public static String key(int index) {
+		try {
+			byte[] hash = MessageDigest.getInstance("SHA-256")
+				.digest(Integer.toString(index).getBytes(StandardCharsets.UTF_8));
+			return "sha-256:" + Base64.getEncoder().encodeToString(hash);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Deletes a directory tree, ignoring what cannot be deleted.
+	 * @param root the directory
+	 */
+	public static void deleteTree(Path root) {
+		if (root == null || !Files.exists(root)) {
+			return;
+		}
+		try (Stream<Path> paths = Files.walk(root)) {
+			paths.sorted(Comparator.reverseOrder()).forEach((path) -> {
+				try {
+					Files.deleteIfExists(path);
+				}
+				catch (IOException ex) {
+					// best effort
+				}
+			});
+		}
+		catch (IOException ex) {
+			// best effort
+		}
+	}
+
+	/**
+	 * The floor of a cache: a map in memory holding the bytes.
+	 */
+	public static final class MapCache implements Cache {
+
+		private final Map<String, byte[]> entries = new ConcurrentHashMap<>();
+
+		@Override
+		public byte[] get(String key) {
+			return this.entries.get(key);
+		}
+
+		@Override
+		public void putIfAbsent(String key, byte[] data) {
+			this.entries.putIfAbsent(key, data);
+		}
+
+		/**
+		 * Returns the number of entries.
+		 * @return the size
+		 */
+		public int size() {
+			return this.entries.size();
+		}
+
+	}
+
+}

@@ -1,0 +1,113 @@
+package io.github.chicorycache.benchmarks;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+
+import com.dylibso.chicory.compiler.Cache;
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.compiler.internal.ClassLoadingCollector;
+import com.dylibso.chicory.compiler.internal.Compiler;
+import com.dylibso.chicory.compiler.internal.MachineFactory;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.WasmModule;
+import io.github.chicorycache.BenchmarkAccess;
+
+/**
+ * Prototype of a cheaper miss, for measurement only: instead of
+ * {@code MachineFactoryCompiler.Builder.compile()} with a cache, which serializes the
+ * classes into a JAR at the default deflate level before calling
+ * {@code Cache.putIfAbsent}, compile with Chicory's exported
+ * {@code com.dylibso.chicory.compiler.internal.Compiler} (as that method does) and write
+ * the same JAR layout ourselves at a chosen level: {@code Deflater.BEST_SPEED}, or
+ * {@code Deflater.NO_COMPRESSION} (which also spares every later hit the inflation). The
+ * entry is bound and stored as {@code ChicoryCompiler} stores it.
+ */
+public final class DirectStorePrototype {
+
+	private static final Field COMPILER_BUILDER;
+
+	static {
+		try {
+			COMPILER_BUILDER = MachineFactoryCompiler.Builder.class.getDeclaredField("compilerBuilder");
+			COMPILER_BUILDER.setAccessible(true);
+		}
+		catch (NoSuchFieldException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private DirectStorePrototype() {
+	}
+
+	/**
+	 * Compiles a module, defines its classes and stores its JAR.
+	 * @param module the module
+	 * @param store the cache (a namespace view for a {@code DirectoryCache})
+	 * @param namespace the namespace the entry is bound to
+	 * @param level the deflate level of the JAR entries
+	 * @return the machine factory
+	 */
+	public static Function<Instance, Machine> compileAndStore(WasmModule module, Cache store, String namespace,
+			int level) {
+		try {
+			Compiler.Builder compiler = (Compiler.Builder) COMPILER_BUILDER.get(MachineFactoryCompiler.builder(module));
+			ClassLoadingCollector collector = (ClassLoadingCollector) compiler
+				.withClassCollectorFactory(ClassLoadingCollector::new)
+				.build()
+				.compile()
+				.collector();
+			Function<Instance, Machine> factory = new MachineFactory(module, collector.machineFactory());
+			byte[] jar = jar(collector.mainClassName(), collector.classBytes(), level);
+			store.putIfAbsent(module.digest(), BenchmarkAccess.bind(jar, namespace, module.digest()));
+			return factory;
+		}
+		catch (IllegalAccessException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Writes the JAR layout of Chicory's {@code MachineFactoryCompiler} at a given
+	 * deflate level.
+	 * @param mainClass the main class name
+	 * @param classes the class bytes by class name
+	 * @param level the deflate level
+	 * @return the JAR
+	 */
+	public static byte[] jar(String mainClass, Map<String, byte[]> classes, int level) {
+		try {
+			ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+			try (JarOutputStream out = new JarOutputStream(bytes)) {
+				out.setLevel(level);
+				Properties properties = new Properties();
+				properties.put("mainClass", mainClass);
+				ByteArrayOutputStream propertyBytes = new ByteArrayOutputStream();
+				properties.store(propertyBytes, "");
+				out.putNextEntry(new JarEntry("wasm-module.properties"));
+				out.write(propertyBytes.toByteArray());
+				out.closeEntry();
+				for (Map.Entry<String, byte[]> entry : classes.entrySet()) {
+					out.putNextEntry(new JarEntry(entry.getKey().replace('.', '/') + ".class"));
+					out.write(entry.getValue());
+					out.closeEntry();
+				}
+			}
+			return bytes.toByteArray();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,84 @@
+package io.github.chicorycache;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+
+import com.dylibso.chicory.compiler.Cache;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import io.github.chicorycache.testsupport.WasmModuleWriter;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link DirectCompiler}: with the Chicory this library is built against, a
+ * miss is compiled and written by it, and what it writes loads through Chicory's own
+ * loader.
+ */
+class DirectCompilerTests {
+
+	@Test
+	void isAvailableWithThisChicory() {
+		assertThat(DirectCompiler.AVAILABLE).isTrue();
+	}
+
+	@Test
+	void entryWrittenOnAMissIsAHitThatRuns() throws IOException {
+		byte[] bytes = WasmModuleWriter.functions(3, 7);
+		MapCache cache = new MapCache();
+		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).withMemoryMaxEntries(0).build();
+		WasmModule first = Parser.parse(bytes);
+		Compilation compiled = compiler.compile(first);
+		assertThat(compiled.event().source()).isEqualTo(CompilationSource.COMPILER);
+		assertThat(call(first, compiled, 2, 5)).isEqualTo(5 + 2 + 7);
+		assertThat(cache.entries).hasSize(1);
+		byte[] jar = cache.entries.values().iterator().next();
+		assertThat(compiled.event().bytes()).isEqualTo(jar.length);
+		try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
+			JarEntry entry = in.getNextJarEntry();
+			assertThat(entry.getName()).isEqualTo("wasm-module.properties");
+			assertThat(new String(in.readAllBytes())).contains("mainClass=com.dylibso.chicory.$gen.CompiledMachine");
+		}
+		WasmModule second = Parser.parse(bytes);
+		Compilation loaded = compiler.compile(second);
+		assertThat(loaded.event().source()).isEqualTo(CompilationSource.DISK);
+		assertThat(call(second, loaded, 1, 5)).isEqualTo(5 + 1 + 7);
+	}
+
+	@Test
+	void withoutCacheTheEventStillReportsTheJarSize() {
+		Compilation compiled = ChicoryCompiler.builder()
+			.build()
+			.compile(Parser.parse(WasmModuleWriter.functions(3, 7)));
+		assertThat(compiled.event().source()).isEqualTo(CompilationSource.COMPILER);
+		assertThat(compiled.event().bytes()).isPositive();
+	}
+
+	private static long call(WasmModule module, Compilation compilation, int function, int argument) {
+		Instance instance = Instance.builder(module).withMachineFactory(compilation.machineFactory()).build();
+		return instance.export(WasmModuleWriter.exportName(function)).apply(argument)[0];
+	}
+
+	static final class MapCache implements Cache {
+
+		final Map<String, byte[]> entries = new ConcurrentHashMap<>();
+
+		@Override
+		public byte[] get(String key) {
+			return this.entries.get(key);
+		}
+
+		@Override
+		public void putIfAbsent(String key, byte[] data) {
+			this.entries.putIfAbsent(key, data);
+		}
+
+	}
+
+}
