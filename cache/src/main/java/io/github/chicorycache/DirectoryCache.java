@@ -89,6 +89,13 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 
 	private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9][a-z0-9._+-]{0,127}");
 
+	private static final Pattern ENTRY_ALGORITHM = Pattern
+		.compile("[a-z0-9-]{1," + CacheKey.MAX_ALGORITHM_LENGTH + "}");
+
+	private static final Pattern ENTRY_SHARD = Pattern.compile("[a-z0-9_-]{2}");
+
+	private static final Pattern ENTRY_NAME = Pattern.compile("[a-z0-9_-]*\\.jar");
+
 	private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
 
 	private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
@@ -629,7 +636,10 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 		}
 		catch (IOException | RuntimeException ex) {
 			this.faults.record(CacheFault.Kind.OPEN, "Could not create cache directory " + this.root, ex);
+			return;
 		}
+		// Someone else may have created it between our look and our create.
+		checkNotShared(allowSharedDirectory);
 	}
 
 	private void checkNotShared(boolean allowSharedDirectory) {
@@ -820,8 +830,7 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 						public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
 							Path relative = DirectoryCache.this.root.relativize(file);
 							int depth = relative.getNameCount();
-							if (attrs.isRegularFile() && (depth == 3 || depth == 4)
-									&& relative.getFileName().toString().endsWith(".jar")) {
+							if (attrs.isRegularFile() && isEntryPath(relative)) {
 								String namespace = (depth == 4) ? relative.getName(0).toString() : "";
 								files.add(new EntryFile(file, namespace, attrs.size(),
 										attrs.lastModifiedTime().toInstant()));
@@ -845,6 +854,26 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 		}
 		// A partial scan must not be taken for the directory's content.
 		return stopped.get() ? null : files;
+	}
+
+	/**
+	 * Returns whether a path relative to the root has the exact shape of an entry,
+	 * {@code [<namespace>/]<algorithm>/<shard>/<name>.jar}, so that cleanup, eviction and
+	 * {@code clear()} never touch files that the cache did not write, should the
+	 * directory hold anything else.
+	 */
+	private static boolean isEntryPath(Path relative) {
+		int depth = relative.getNameCount();
+		if (depth != 3 && depth != 4) {
+			return false;
+		}
+		int first = depth - 3;
+		if (depth == 4 && !NAMESPACE.matcher(relative.getName(0).toString()).matches()) {
+			return false;
+		}
+		return ENTRY_ALGORITHM.matcher(relative.getName(first).toString()).matches()
+				&& ENTRY_SHARD.matcher(relative.getName(first + 1).toString()).matches()
+				&& ENTRY_NAME.matcher(relative.getName(first + 2).toString()).matches();
 	}
 
 	private CacheEntry describe(EntryFile file) {

@@ -69,7 +69,7 @@ final class EntryCodec {
 	 */
 	static byte[] decode(byte[] file, String expectedKey) throws CorruptEntryException {
 		Header header = parseHeader(ByteBuffer.wrap(file), file.length);
-		if (!header.key().equals(expectedKey)) {
+		if (!sameKey(header.key(), expectedKey)) {
 			throw new CorruptEntryException("entry belongs to key " + header.key());
 		}
 		long expectedSize = (long) header.length() + header.payloadLength() + TRAILER;
@@ -101,7 +101,7 @@ final class EntryCodec {
 	static byte[] read(FileChannel channel, String expectedKey) throws IOException, CorruptEntryException {
 		long size = channel.size();
 		Header header = readHeader(channel);
-		if (!header.key().equals(expectedKey)) {
+		if (!sameKey(header.key(), expectedKey)) {
 			throw new CorruptEntryException("entry belongs to key " + header.key());
 		}
 		long expectedSize = (long) header.length() + header.payloadLength() + TRAILER;
@@ -162,6 +162,22 @@ final class EntryCodec {
 		}
 		return new Header(new String(keyBytes, StandardCharsets.UTF_8), Instant.ofEpochMilli(created), payloadLength,
 				FIXED_HEADER + keyLength);
+	}
+
+	/**
+	 * Returns whether two keys name the same entry: padded and unpadded, standard and
+	 * URL-safe forms of one digest map to one file and must not read as another key's.
+	 */
+	static boolean sameKey(String stored, String expected) {
+		if (stored.equals(expected)) {
+			return true;
+		}
+		try {
+			return CacheKey.parse(stored).fileSafe().equals(CacheKey.parse(expected).fileSafe());
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
 	}
 
 	record Header(String key, Instant created, int payloadLength, int length) {

@@ -29,6 +29,11 @@ public class ChicoryCacheWarmup implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(ChicoryCacheWarmup.class);
 
+	/**
+	 * Lifecycle phase of the warm-up.
+	 */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 8192;
+
 	private final ChicoryCompiler compiler;
 
 	private final ResourcePatternResolver resourceResolver;
@@ -68,6 +73,16 @@ public class ChicoryCacheWarmup implements SmartLifecycle {
 		if (thread != null) {
 			thread.interrupt();
 		}
+	}
+
+	/**
+	 * Starts well before the web server (which starts a little below
+	 * {@link SmartLifecycle#DEFAULT_PHASE}), so that a synchronous warm-up is over before
+	 * the port accepts requests.
+	 */
+	@Override
+	public int getPhase() {
+		return PHASE;
 	}
 
 	@Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
@@ -13,6 +14,8 @@ import io.github.chicorycache.CompilationSource;
 import io.github.chicorycache.DirectoryCache;
 import io.github.chicorycache.autoconfigure.ChicoryCacheWarmup.WarmupResult;
 import io.github.chicorycache.testsupport.RealModules;
+import io.github.chicorycache.testsupport.WasmModuleWriter;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +23,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,6 +80,24 @@ class ChicoryCacheIntegrationTests {
 			assertThat(compilation.event().source()).isEqualTo(CompilationSource.MEMORY);
 			assertThat(compilation.machineFactory()).isNotNull();
 			assertThat(compiler.stats().compilations(CompilationSource.COMPILER)).isZero();
+		}
+	}
+
+	@Test
+	void synchronousWarmupIsOverBeforeTheWebServerAcceptsRequests() throws IOException {
+		Path module = Files.write(Files.createDirectories(this.temp.resolve("modules")).resolve("small.wasm"),
+				WasmModuleWriter.functions(50, 1));
+		AtomicReference<@Nullable WarmupResult> atServerStart = new AtomicReference<>();
+		SpringApplication application = new SpringApplication(TestApplication.class);
+		application.setWebApplicationType(WebApplicationType.SERVLET);
+		application.addListeners((ApplicationListener<WebServerInitializedEvent>) (event) -> atServerStart
+			.set(event.getApplicationContext().getBean(ChicoryCacheWarmup.class).getResult()));
+		try (ConfigurableApplicationContext context = application.run("--server.port=0",
+				"--chicory.cache.directory=" + this.temp.resolve("cache"),
+				"--chicory.cache.warmup.locations=file:" + module, "--spring.jmx.enabled=false",
+				"--spring.main.banner-mode=off")) {
+			assertThat(atServerStart.get()).as("warm-up result when the web server started").isNotNull();
+			assertThat(atServerStart.get().modules()).containsValue(CompilationSource.COMPILER);
 		}
 	}
 
