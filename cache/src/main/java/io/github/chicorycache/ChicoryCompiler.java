@@ -251,7 +251,7 @@ public final class ChicoryCompiler {
 			time.put(source, Duration.ofNanos(this.nanos.get(source).sum()));
 		}
 		return new CompilerStats(compilations, time, this.recovered.sum(), this.failures.sum(), this.memory.size(),
-				this.memory.bytes(), timeSaved());
+				this.memory.bytes(), timeSaved(), this.faults.count(), this.faults.last());
 	}
 
 	/**

@@ -17,9 +17,13 @@ import org.jspecify.annotations.Nullable;
  * @param memoryBytes size of the compiled code held for in-JVM reuse
  * @param timeSaved estimated compile time saved by disk and memory hits, from the compile
  * speed observed in this JVM, or {@code null} before the first compilation
+ * @param faults failures of the cache that the compiler absorbed (reads and writes of a
+ * {@code Cache} that threw, entries that could not be invalidated)
+ * @param lastFault the last of those, or {@code null} if none happened
  */
 public record CompilerStats(Map<CompilationSource, Long> compilations, Map<CompilationSource, Duration> time,
-		long recovered, long failures, long memoryEntries, long memoryBytes, @Nullable Duration timeSaved) {
+		long recovered, long failures, long memoryEntries, long memoryBytes, @Nullable Duration timeSaved, long faults,
+		@Nullable CacheFault lastFault) {
 
 	public CompilerStats {
 		compilations = Map.copyOf(compilations);

@@ -486,6 +486,10 @@ class ChicoryCompilerTests {
 		assertThat(compiler.stats().compilations(CompilationSource.COMPILER)).isEqualTo(2);
 		assertThat(compiler.stats().failures()).isZero();
 		assertThat(compiler.stats().recovered()).isZero();
+		assertThat(compiler.stats().faults()).isEqualTo(4);
+		assertThat(compiler.stats().lastFault()).isNotNull()
+			.satisfies((fault) -> assertThat(fault.kind()).isEqualTo(CacheFault.Kind.WRITE))
+			.satisfies((fault) -> assertThat(fault.message()).contains(checked ? "disk on fire" : "cache bug"));
 	}
 
 	@Test

@@ -74,7 +74,8 @@ public class ChicoryCacheEndpoint {
 		Duration saved = compilerStats.timeSaved();
 		CompilerReport compilerReport = new CompilerReport(compilations, compilerStats.recovered(),
 				compilerStats.failures(), compilerStats.memoryEntries(), compilerStats.memoryBytes(),
-				(saved != null) ? saved.toMillis() : null);
+				(saved != null) ? saved.toMillis() : null, compilerStats.faults(),
+				FaultReport.of(compilerStats.lastFault()));
 		DirectoryCache cache = this.cache;
 		if (cache == null) {
 			return new CacheReport(null, this.compiler.namespace(), this.compiler.chicoryVersion(),
@@ -291,9 +292,12 @@ public class ChicoryCacheEndpoint {
 	 * @param memoryBytes size of those
 	 * @param timeSavedMillis estimated compile time saved, {@code null} before the first
 	 * compilation
+	 * @param faults cache failures the compiler absorbed
+	 * @param lastFault the last of those
 	 */
 	public record CompilerReport(Map<String, SourceReport> compilations, long recovered, long failures,
-			long memoryEntries, long memoryBytes, @Nullable Long timeSavedMillis) {
+			long memoryEntries, long memoryBytes, @Nullable Long timeSavedMillis, long faults,
+			@Nullable FaultReport lastFault) {
 
 	}
 

@@ -131,6 +131,7 @@ class ChicoryCacheEndpointWebIntegrationTests {
 		assertThat(report.read("$.compiler.timeSavedMillis", Long.class)).isNotNull().isNotNegative();
 		assertThat(report.read("$.compiler.memoryEntries", Long.class)).isOne();
 		assertThat(report.read("$.compiler.failures", Long.class)).isZero();
+		assertThat(report.read("$.compiler.faults", Long.class)).isZero();
 	}
 
 	@Test
