@@ -1,5 +1,6 @@
 package io.github.chicorycache;
 
+import java.util.EnumMap;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -30,8 +31,23 @@ public record CacheStats(long hits, long misses, long puts, long putFailures, Ma
 		long corruptEntries, long bytesRead, long bytesWritten, long faults, long entryCount, long totalBytes,
 		@Nullable CleanupResult lastCleanup, @Nullable CacheFault lastFault) {
 
+	static final CacheStats ZERO = new CacheStats(0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, null, null);
+
 	public CacheStats {
 		evictions = Map.copyOf(evictions);
+	}
+
+	/**
+	 * Returns these statistics with the counters of a baseline taken off; the state of
+	 * the directory (entries, size, last cleanup, last fault) is this snapshot's.
+	 */
+	CacheStats since(CacheStats baseline) {
+		Map<EvictionCause, Long> evicted = new EnumMap<>(EvictionCause.class);
+		this.evictions.forEach((cause, count) -> evicted.put(cause, count - baseline.evictions(cause)));
+		return new CacheStats(this.hits - baseline.hits, this.misses - baseline.misses, this.puts - baseline.puts,
+				this.putFailures - baseline.putFailures, evicted, this.corruptEntries - baseline.corruptEntries,
+				this.bytesRead - baseline.bytesRead, this.bytesWritten - baseline.bytesWritten,
+				this.faults - baseline.faults, this.entryCount, this.totalBytes, this.lastCleanup, this.lastFault);
 	}
 
 	/**

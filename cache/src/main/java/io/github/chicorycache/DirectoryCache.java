@@ -144,6 +144,11 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 
 	private final AtomicBoolean cleanupPending = new AtomicBoolean();
 
+	/**
+	 * Lifetime counters at the last {@link #resetStats()}.
+	 */
+	private volatile CacheStats baseline = CacheStats.ZERO;
+
 	private final ReentrantLock cleanupLock = new ReentrantLock();
 
 	private final long pid = ProcessHandle.current().pid();
@@ -570,10 +575,21 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 	}
 
 	/**
-	 * Returns a snapshot of the statistics. Does not touch the disk.
+	 * Returns a snapshot of the statistics since the cache opened or the last
+	 * {@link #resetStats()}. Does not touch the disk.
 	 * @return the statistics
 	 */
 	public CacheStats stats() {
+		return lifetimeStats().since(this.baseline);
+	}
+
+	/**
+	 * Returns a snapshot of the statistics since the cache opened, which
+	 * {@link #resetStats()} does not reset: counters that only grow, as meter registries
+	 * expect. Does not touch the disk.
+	 * @return the statistics
+	 */
+	public CacheStats lifetimeStats() {
 		Map<EvictionCause, Long> evicted = new EnumMap<>(EvictionCause.class);
 		this.evictions.forEach((cause, count) -> evicted.put(cause, count.sum()));
 		return new CacheStats(this.hits.sum(), this.misses.sum(), this.puts.sum(), this.putFailures.sum(), evicted,
@@ -582,19 +598,13 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 	}
 
 	/**
-	 * Resets the counters of {@link #stats()}; entry count, total size and the last
-	 * cleanup describe the directory and are kept.
+	 * Resets the counters of {@link #stats()} and forgets the last fault; entry count,
+	 * total size and the last cleanup describe the directory and are kept.
+	 * {@link #lifetimeStats()} is not affected.
 	 */
 	public void resetStats() {
-		this.hits.reset();
-		this.misses.reset();
-		this.puts.reset();
-		this.putFailures.reset();
-		this.corruptEntries.reset();
-		this.bytesRead.reset();
-		this.bytesWritten.reset();
-		this.evictions.values().forEach(LongAdder::reset);
-		this.faults.reset();
+		this.faults.forgetLast();
+		this.baseline = lifetimeStats();
 	}
 
 	/**

@@ -57,8 +57,7 @@ final class FaultRecorder {
 		return this.last.get();
 	}
 
-	void reset() {
-		this.count.reset();
+	void forgetLast() {
 		this.last.set(null);
 	}
 

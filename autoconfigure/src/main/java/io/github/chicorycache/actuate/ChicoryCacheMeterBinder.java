@@ -10,7 +10,8 @@ import io.micrometer.core.instrument.binder.cache.CacheMeterBinder;
 /**
  * The standard cache meters ({@code cache.gets}, {@code cache.puts},
  * {@code cache.evictions}, {@code cache.size}) for a {@link DirectoryCache}, plus
- * {@code chicory.cache.size.bytes}.
+ * {@code chicory.cache.size.bytes}. The counters are the cache's lifetime counters, which
+ * the endpoint's {@code reset-stats} does not reset, so they never go backwards.
  *
  * @author chicory-cache
  */
@@ -32,22 +33,22 @@ public class ChicoryCacheMeterBinder extends CacheMeterBinder<DirectoryCache> {
 
 	@Override
 	protected long hitCount() {
-		return getCache().stats().hits();
+		return getCache().lifetimeStats().hits();
 	}
 
 	@Override
 	protected Long missCount() {
-		return getCache().stats().misses();
+		return getCache().lifetimeStats().misses();
 	}
 
 	@Override
 	protected Long evictionCount() {
-		return getCache().stats().evictionCount();
+		return getCache().lifetimeStats().evictionCount();
 	}
 
 	@Override
 	protected long putCount() {
-		return getCache().stats().puts();
+		return getCache().lifetimeStats().puts();
 	}
 
 	@Override

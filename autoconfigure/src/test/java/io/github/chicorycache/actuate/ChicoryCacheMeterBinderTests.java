@@ -83,8 +83,26 @@ class ChicoryCacheMeterBinderTests {
 		assertThat(gauge("cache.size")).isZero();
 		assertThat(gauge("chicory.cache.size.bytes")).isZero();
 		this.cache.resetStats();
-		assertThat(gets("hit")).isZero();
-		assertThat(counter("cache.evictions")).isZero();
+		assertThat(gets("hit")).isEqualTo(1);
+		assertThat(counter("cache.evictions")).isEqualTo(2);
+	}
+
+	@Test
+	void resettingTheStatisticsDoesNotMakeCountersGoBackwards() {
+		WasmModule module = module(4);
+		this.compiler.compile(module);
+		this.compiler.clearMemory();
+		this.compiler.compile(module);
+		this.cache.resetStats();
+		assertThat(this.cache.stats().hits()).isZero();
+		assertThat(this.cache.stats().puts()).isZero();
+		assertThat(gets("hit")).isEqualTo(1);
+		assertThat(gets("miss")).isEqualTo(1);
+		assertThat(counter("cache.puts")).isEqualTo(1);
+		this.compiler.clearMemory();
+		this.compiler.compile(module);
+		assertThat(this.cache.stats().hits()).isOne();
+		assertThat(gets("hit")).isEqualTo(2);
 	}
 
 	@Test
