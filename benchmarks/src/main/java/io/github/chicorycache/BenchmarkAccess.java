@@ -1,5 +1,7 @@
 package io.github.chicorycache;
 
+import java.util.Map;
+
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 
 /**
@@ -68,6 +70,18 @@ public final class BenchmarkAccess {
 	 */
 	public static String fingerprint(MachineFactoryCompiler.Builder builder) {
 		return String.valueOf(CompilerOptions.fingerprint(builder));
+	}
+
+	/**
+	 * Writes compiled classes in the JAR layout the cache stores, at a given deflate
+	 * level.
+	 * @param mainClass the main class name
+	 * @param classes the class bytes by class name, main class first
+	 * @param level the deflate level
+	 * @return the JAR
+	 */
+	public static byte[] jar(String mainClass, Map<String, byte[]> classes, int level) {
+		return DirectCompiler.jar(mainClass, classes, level);
 	}
 
 }

@@ -75,23 +75,24 @@ final class DirectCompiler {
 			.compile()
 			.collector();
 		Function<Instance, Machine> factory = new MachineFactory(module, collector.machineFactory());
-		probe.putIfAbsent(module.digest(), jar(collector.mainClassName(), collector.classBytes()));
+		probe.putIfAbsent(module.digest(), jar(collector.mainClassName(), collector.classBytes(), Deflater.BEST_SPEED));
 		return factory;
 	}
 
 	/**
 	 * Writes compiled classes in the JAR layout of Chicory's
 	 * {@code MachineFactoryCompiler} (a properties entry naming the main class, then the
-	 * classes), at {@link Deflater#BEST_SPEED}.
+	 * classes).
 	 * @param mainClass the main class name
 	 * @param classes the class bytes by class name, main class first
+	 * @param level the deflate level ({@link Deflater#BEST_SPEED} for the cache)
 	 * @return the JAR
 	 */
-	static byte[] jar(String mainClass, Map<String, byte[]> classes) {
+	static byte[] jar(String mainClass, Map<String, byte[]> classes, int level) {
 		try {
 			ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 			try (JarOutputStream out = new JarOutputStream(bytes)) {
-				out.setLevel(Deflater.BEST_SPEED);
+				out.setLevel(level);
 				Properties properties = new Properties();
 				properties.put("mainClass", mainClass);
 				ByteArrayOutputStream propertyBytes = new ByteArrayOutputStream();

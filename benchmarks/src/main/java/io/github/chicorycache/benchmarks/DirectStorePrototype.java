@@ -1,14 +1,10 @@
 package io.github.chicorycache.benchmarks;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Function;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 
 import com.dylibso.chicory.compiler.Cache;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
@@ -65,45 +61,12 @@ public final class DirectStorePrototype {
 				.compile()
 				.collector();
 			Function<Instance, Machine> factory = new MachineFactory(module, collector.machineFactory());
-			byte[] jar = jar(collector.mainClassName(), collector.classBytes(), level);
+			byte[] jar = BenchmarkAccess.jar(collector.mainClassName(), collector.classBytes(), level);
 			store.putIfAbsent(module.digest(), BenchmarkAccess.bind(jar, namespace, module.digest()));
 			return factory;
 		}
 		catch (IllegalAccessException ex) {
 			throw new IllegalStateException(ex);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	/**
-	 * Writes the JAR layout of Chicory's {@code MachineFactoryCompiler} at a given
-	 * deflate level.
-	 * @param mainClass the main class name
-	 * @param classes the class bytes by class name
-	 * @param level the deflate level
-	 * @return the JAR
-	 */
-	public static byte[] jar(String mainClass, Map<String, byte[]> classes, int level) {
-		try {
-			ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-			try (JarOutputStream out = new JarOutputStream(bytes)) {
-				out.setLevel(level);
-				Properties properties = new Properties();
-				properties.put("mainClass", mainClass);
-				ByteArrayOutputStream propertyBytes = new ByteArrayOutputStream();
-				properties.store(propertyBytes, "");
-				out.putNextEntry(new JarEntry("wasm-module.properties"));
-				out.write(propertyBytes.toByteArray());
-				out.closeEntry();
-				for (Map.Entry<String, byte[]> entry : classes.entrySet()) {
-					out.putNextEntry(new JarEntry(entry.getKey().replace('.', '/') + ".class"));
-					out.write(entry.getValue());
-					out.closeEntry();
-				}
-			}
-			return bytes.toByteArray();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
