@@ -250,8 +250,9 @@ public final class ChicoryCompiler {
 			compilations.put(source, this.counts.get(source).sum());
 			time.put(source, Duration.ofNanos(this.nanos.get(source).sum()));
 		}
-		return new CompilerStats(compilations, time, this.recovered.sum(), this.failures.sum(), this.memory.size(),
-				this.memory.bytes(), timeSaved(), this.faults.count(), this.faults.last());
+		CompiledModuleMemory.Usage memoryUsage = this.memory.usage();
+		return new CompilerStats(compilations, time, this.recovered.sum(), this.failures.sum(), memoryUsage.entries(),
+				memoryUsage.bytes(), timeSaved(), this.faults.count(), this.faults.last());
 	}
 
 	/**

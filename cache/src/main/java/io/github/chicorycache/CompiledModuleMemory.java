@@ -63,7 +63,12 @@ final class CompiledModuleMemory {
 		this.bytes = 0;
 	}
 
-	synchronized int size() {
+	/**
+	 * Drops the entries whose code the garbage collector took back, then returns what is
+	 * left.
+	 * @return the number of modules and the size of their code
+	 */
+	synchronized Usage usage() {
 		this.entries.values().removeIf((held) -> {
 			boolean cleared = held.factory().get() == null;
 			if (cleared) {
@@ -71,12 +76,7 @@ final class CompiledModuleMemory {
 			}
 			return cleared;
 		});
-		return this.entries.size();
-	}
-
-	synchronized long bytes() {
-		size();
-		return this.bytes;
+		return new Usage(this.entries.size(), this.bytes);
 	}
 
 	private void remove(String key) {
@@ -93,6 +93,15 @@ final class CompiledModuleMemory {
 	 * @param size the size of the compiled code
 	 */
 	record Reusable(Function<Instance, Machine> factory, long size) {
+	}
+
+	/**
+	 * Modules held and the size of their code.
+	 *
+	 * @param entries the number of modules
+	 * @param bytes the size of their compiled code
+	 */
+	record Usage(int entries, long bytes) {
 	}
 
 	private record Held(SoftReference<Function<Instance, Machine>> factory, long size) {
