@@ -18,7 +18,7 @@ import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
-import io.github.chicorycache.CompilerFixtures.MapCache;
+import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.CompilerFixtures.RecordingListener;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.jspecify.annotations.Nullable;

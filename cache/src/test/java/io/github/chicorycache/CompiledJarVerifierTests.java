@@ -15,6 +15,7 @@ import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
+import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.CompiledJarVerifier.InvalidEntryException;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.jspecify.annotations.Nullable;
@@ -241,7 +242,7 @@ class CompiledJarVerifierTests {
 
 	@Test
 	void theCompilerStoresBoundJars() {
-		CompilerFixtures.MapCache cache = new CompilerFixtures.MapCache();
+		MapCache cache = new MapCache();
 		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).build();
 		WasmModule module = parse(WasmModuleWriter.functions(3, 1));
 		compiler.machineFactory(module);

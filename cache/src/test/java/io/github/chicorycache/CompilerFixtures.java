@@ -31,6 +31,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.jspecify.annotations.Nullable;
 import org.objectweb.asm.ClassReader;
@@ -482,38 +483,6 @@ final class CompilerFixtures {
 			Thread.yield();
 		}
 		return condition.getAsBoolean();
-	}
-
-	/**
-	 * An in-memory cache, as an application might write one, that counts its calls.
-	 */
-	static class MapCache implements Cache {
-
-		final Map<String, byte[]> entries = new ConcurrentHashMap<>();
-
-		final AtomicInteger gets = new AtomicInteger();
-
-		final AtomicInteger puts = new AtomicInteger();
-
-		@Override
-		public byte @Nullable [] get(String key) {
-			this.gets.incrementAndGet();
-			return this.entries.get(key);
-		}
-
-		@Override
-		public void putIfAbsent(String key, byte[] data) {
-			this.puts.incrementAndGet();
-			this.entries.putIfAbsent(key, data);
-		}
-
-		byte[] singleValue() {
-			if (this.entries.size() != 1) {
-				throw new AssertionError("Expected one entry but got " + this.entries.keySet());
-			}
-			return this.entries.values().iterator().next();
-		}
-
 	}
 
 	/**

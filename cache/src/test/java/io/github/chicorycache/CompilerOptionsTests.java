@@ -9,7 +9,7 @@ import java.util.TreeSet;
 
 import com.dylibso.chicory.compiler.InterpreterFallback;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
-import io.github.chicorycache.CompilerFixtures.MapCache;
+import io.github.chicorycache.testsupport.MapCache;
 import org.junit.jupiter.api.Test;
 
 import static io.github.chicorycache.CompilerFixtures.parse;

@@ -11,6 +11,7 @@ import com.dylibso.chicory.compiler.Cache;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.junit.jupiter.api.Test;
 
@@ -63,22 +64,6 @@ class DirectCompilerTests {
 	private static long call(WasmModule module, Compilation compilation, int function, int argument) {
 		Instance instance = Instance.builder(module).withMachineFactory(compilation.machineFactory()).build();
 		return instance.export(WasmModuleWriter.exportName(function)).apply(argument)[0];
-	}
-
-	static final class MapCache implements Cache {
-
-		final Map<String, byte[]> entries = new ConcurrentHashMap<>();
-
-		@Override
-		public byte[] get(String key) {
-			return this.entries.get(key);
-		}
-
-		@Override
-		public void putIfAbsent(String key, byte[] data) {
-			this.entries.putIfAbsent(key, data);
-		}
-
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import com.dylibso.chicory.compiler.Cache;
 import com.dylibso.chicory.wasm.WasmModule;
+import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.CacheKey;
 import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.DirectoryCache;
@@ -97,22 +98,6 @@ class ChicoryCacheEndpointTests {
 	private static void assertNotFound(WebEndpointResponse<OperationResponseBody> response) {
 		assertThat(response.getStatus()).isEqualTo(404);
 		assertThat(((MessageReport) response.getBody()).message()).isEqualTo("No directory cache is configured");
-	}
-
-	static final class MapCache implements Cache {
-
-		final Map<String, byte[]> entries = new ConcurrentHashMap<>();
-
-		@Override
-		public byte[] get(String key) {
-			return this.entries.get(key);
-		}
-
-		@Override
-		public void putIfAbsent(String key, byte[] data) {
-			this.entries.putIfAbsent(key, data);
-		}
-
 	}
 
 }

@@ -20,6 +20,7 @@ import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.CompilationEvent;
 import io.github.chicorycache.CompilationListener;
@@ -541,22 +542,6 @@ class ChicoryCacheAutoConfigurationTests {
 		Path file = Files.writeString(directory.resolve("pid1-" + name + ".tmp"), "partial");
 		Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(age)));
 		return file;
-	}
-
-	static final class MapCache implements Cache {
-
-		final Map<String, byte[]> entries = new ConcurrentHashMap<>();
-
-		@Override
-		public byte[] get(String key) {
-			return this.entries.get(key);
-		}
-
-		@Override
-		public void putIfAbsent(String key, byte[] data) {
-			this.entries.putIfAbsent(key, data);
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)

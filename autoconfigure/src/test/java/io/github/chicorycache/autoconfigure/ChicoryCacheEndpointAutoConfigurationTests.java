@@ -2,6 +2,7 @@ package io.github.chicorycache.autoconfigure;
 
 import java.nio.file.Path;
 
+import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.actuate.ChicoryCacheEndpoint;
 import org.junit.jupiter.api.Test;
@@ -101,8 +102,8 @@ class ChicoryCacheEndpointAutoConfigurationTests {
 	static class UserCacheConfiguration {
 
 		@Bean
-		ChicoryCacheAutoConfigurationTests.MapCache userCache() {
-			return new ChicoryCacheAutoConfigurationTests.MapCache();
+		MapCache userCache() {
+			return new MapCache();
 		}
 
 	}

@@ -2,6 +2,7 @@ package io.github.chicorycache.autoconfigure;
 
 import java.nio.file.Path;
 
+import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.DirectoryCache;
 import io.github.chicorycache.actuate.ChicoryCacheHealthIndicator;
@@ -87,7 +88,7 @@ class ChicoryCacheHealthContributorAutoConfigurationTests {
 	void backsOffWithoutDirectoryCache() {
 		runner().withPropertyValues("chicory.cache.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(ChicoryCacheHealthIndicator.class));
-		runner().withBean(ChicoryCacheAutoConfigurationTests.MapCache.class)
+		runner().withBean(MapCache.class)
 			.run((context) -> assertThat(context).doesNotHaveBean(ChicoryCacheHealthIndicator.class));
 	}
 
