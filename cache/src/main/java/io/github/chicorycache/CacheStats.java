@@ -8,10 +8,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * An immutable snapshot of a {@link DirectoryCache}'s statistics.
  * <p>
- * Counters cover this process since the cache was opened or
- * {@link DirectoryCache#resetStats() reset}. {@code entryCount} and {@code totalBytes}
- * describe the whole directory: they follow this process's writes at once and another
- * process's writes at the next cleanup pass.
+ * Counters cover this process since the cache was opened and only grow; the statistics of
+ * an interval are the difference of two snapshots ({@link #minus(CacheStats)}), as in
+ * Caffeine. {@code entryCount}, {@code totalBytes}, {@code lastCleanup} and
+ * {@code lastFault} describe the current state rather than count events: they follow this
+ * process's writes at once and another process's writes at the next cleanup pass.
  *
  * @param hits gets answered from the cache
  * @param misses gets not answered, including corrupt and unreadable entries
@@ -31,23 +32,34 @@ public record CacheStats(long hits, long misses, long puts, long putFailures, Ma
 		long corruptEntries, long bytesRead, long bytesWritten, long faults, long entryCount, long totalBytes,
 		@Nullable CleanupResult lastCleanup, @Nullable CacheFault lastFault) {
 
-	static final CacheStats ZERO = new CacheStats(0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, null, null);
+	/**
+	 * Statistics of a cache that did nothing yet.
+	 */
+	public static final CacheStats ZERO = new CacheStats(0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, null, null);
 
 	public CacheStats {
 		evictions = Map.copyOf(evictions);
 	}
 
 	/**
-	 * Returns these statistics with the counters of a baseline taken off; the state of
-	 * the directory (entries, size, last cleanup, last fault) is this snapshot's.
+	 * Returns the counters of this snapshot minus those of an earlier one (never below
+	 * zero); the state fields ({@code entryCount}, {@code totalBytes},
+	 * {@code lastCleanup}, {@code lastFault}) are this snapshot's.
+	 * @param earlier an earlier snapshot of the same cache
+	 * @return the statistics of the interval between the two snapshots
 	 */
-	CacheStats since(CacheStats baseline) {
+	public CacheStats minus(CacheStats earlier) {
 		Map<EvictionCause, Long> evicted = new EnumMap<>(EvictionCause.class);
-		this.evictions.forEach((cause, count) -> evicted.put(cause, count - baseline.evictions(cause)));
-		return new CacheStats(this.hits - baseline.hits, this.misses - baseline.misses, this.puts - baseline.puts,
-				this.putFailures - baseline.putFailures, evicted, this.corruptEntries - baseline.corruptEntries,
-				this.bytesRead - baseline.bytesRead, this.bytesWritten - baseline.bytesWritten,
-				this.faults - baseline.faults, this.entryCount, this.totalBytes, this.lastCleanup, this.lastFault);
+		this.evictions.forEach((cause, count) -> evicted.put(cause, Math.max(0, count - earlier.evictions(cause))));
+		return new CacheStats(sub(this.hits, earlier.hits), sub(this.misses, earlier.misses),
+				sub(this.puts, earlier.puts), sub(this.putFailures, earlier.putFailures), evicted,
+				sub(this.corruptEntries, earlier.corruptEntries), sub(this.bytesRead, earlier.bytesRead),
+				sub(this.bytesWritten, earlier.bytesWritten), sub(this.faults, earlier.faults), this.entryCount,
+				this.totalBytes, this.lastCleanup, this.lastFault);
+	}
+
+	private static long sub(long a, long b) {
+		return Math.max(0, a - b);
 	}
 
 	/**

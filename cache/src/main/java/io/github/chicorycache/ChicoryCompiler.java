@@ -23,6 +23,8 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import io.github.chicorycache.spi.CacheNamespace;
+import io.github.chicorycache.spi.NamespacedCache;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -82,7 +84,7 @@ public final class ChicoryCompiler {
 
 	private final Map<String, CompletableFuture<CompiledModuleMemory.Reusable>> inflight = new ConcurrentHashMap<>();
 
-	private final Map<String, Cache> namespacedCaches = new ConcurrentHashMap<>();
+	private final Map<String, CacheNamespace> namespacedCaches = new ConcurrentHashMap<>();
 
 	private final Set<String> unusableEntries = ConcurrentHashMap.newKeySet();
 
@@ -264,6 +266,37 @@ public final class ChicoryCompiler {
 		this.unusableEntries.clear();
 	}
 
+	/**
+	 * Removes the entry of a module from this compiler's namespace of the cache and
+	 * forgets the module's compiled code held in this JVM, so that the next call loads or
+	 * compiles it afresh. With a plain {@link Cache}, which cannot delete, only the
+	 * in-JVM copy is dropped.
+	 * @param digest the module's digest, the cache key ({@code sha-256:...})
+	 * @return whether an entry was removed from the cache
+	 * @throws IllegalArgumentException if the key is invalid for the cache
+	 * @throws IllegalStateException if the cache cannot be written
+	 */
+	public boolean evict(String digest) {
+		Objects.requireNonNull(digest, "digest");
+		String namespace = namespace();
+		this.memory.evict(namespace + "/" + digest);
+		this.unusableEntries.remove(namespace + "/" + digest);
+		CacheNamespace store = namespacedCache(namespace);
+		return store != null && store.evict(digest);
+	}
+
+	/**
+	 * Removes every entry of the cache (all namespaces), where the cache can, and forgets
+	 * every compiled module held in this JVM.
+	 * @return how many cache entries were removed
+	 * @throws IllegalStateException if the cache cannot be written
+	 */
+	public long clear() {
+		this.memory.clear();
+		this.unusableEntries.clear();
+		return (this.cache instanceof NamespacedCache namespaced) ? namespaced.removeAll() : 0;
+	}
+
 	private Compilation compileWithoutReuse(WasmModule module, MachineFactoryCompiler.Builder builder, String namespace,
 			long start) {
 		try {
@@ -286,7 +319,7 @@ public final class ChicoryCompiler {
 
 	private CompilationOutcome compile(WasmModule module, MachineFactoryCompiler.Builder builder, String namespace,
 			String digest) {
-		Cache store = namespacedCache(namespace);
+		CacheNamespace store = namespacedCache(namespace);
 		String entryKey = namespace + "/" + digest;
 		CompilationProbe probe = new CompilationProbe(store, namespace, !this.unusableEntries.contains(entryKey),
 				(key, reason) -> invalidate(store, entryKey, key, reason), this.faults);
@@ -328,39 +361,34 @@ public final class ChicoryCompiler {
 		return builder.withCache(probe).compile();
 	}
 
-	private void invalidate(@Nullable Cache store, String entryKey, String key, String reason) {
-		if (store instanceof DirectoryCache.Namespace namespace) {
-			try {
-				namespace.invalidate(key, reason);
-			}
-			catch (RuntimeException ex) {
-				// Never let the cache fail a compilation; skip the entry instead.
-				this.unusableEntries.add(entryKey);
-				this.faults.record(CacheFault.Kind.DELETE, "Could not evict cache entry " + key + " (" + reason + ")",
-						ex);
-				return;
-			}
-			if (namespace.cache().isReadOnly()) {
-				// Left in place: skip it rather than load and replace it on every call.
-				this.unusableEntries.add(entryKey);
-			}
+	private void invalidate(@Nullable CacheNamespace store, String entryKey, String key, String reason) {
+		if (store == null) {
 			return;
 		}
-		// Other caches cannot delete: skip the entry for the life of this compiler.
-		this.unusableEntries.add(entryKey);
-		this.faults.record(CacheFault.Kind.CORRUPT,
-				"Cache entry " + key + " in " + store + " cannot be used (" + reason + "); it is ignored from now on",
-				null);
+		boolean removed;
+		try {
+			removed = store.invalidate(key, reason);
+		}
+		catch (RuntimeException ex) {
+			// Never let the cache fail a compilation; skip the entry instead.
+			this.unusableEntries.add(entryKey);
+			this.faults.record(CacheFault.Kind.DELETE, "Could not evict cache entry " + key + " (" + reason + ")", ex);
+			return;
+		}
+		if (!removed) {
+			// Left in place: skip it rather than load and replace it on every call.
+			this.unusableEntries.add(entryKey);
+		}
 	}
 
-	private @Nullable Cache namespacedCache(String namespace) {
+	private @Nullable CacheNamespace namespacedCache(String namespace) {
 		Cache cache = this.cache;
 		// Without readable options, entries of different options could not be kept apart.
 		if (cache == null || namespace.endsWith(UNREADABLE_OPTIONS)) {
 			return null;
 		}
-		return this.namespacedCaches.computeIfAbsent(namespace, (name) -> (cache instanceof DirectoryCache directory)
-				? directory.namespace(name) : new HashedKeyCache(cache, name));
+		return this.namespacedCaches.computeIfAbsent(namespace, (name) -> (cache instanceof NamespacedCache namespaced)
+				? namespaced.namespace(name) : new HashedKeyCache(cache, name, this.faults));
 	}
 
 	private MachineFactoryCompiler.Builder customizedBuilder(WasmModule module) {

@@ -79,6 +79,10 @@ final class CompiledModuleMemory {
 		return new Usage(this.entries.size(), this.bytes);
 	}
 
+	synchronized void evict(String key) {
+		remove(key);
+	}
+
 	private void remove(String key) {
 		Held removed = this.entries.remove(key);
 		if (removed != null) {

@@ -1,6 +1,7 @@
 package io.github.chicorycache;
 
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -46,6 +47,26 @@ public record CompilerStats(Map<CompilationSource, Long> compilations, Map<Compi
 	 */
 	public Duration time(CompilationSource source) {
 		return this.time.getOrDefault(source, Duration.ZERO);
+	}
+
+	/**
+	 * Returns the counters and times of this snapshot minus those of an earlier one
+	 * (never below zero); the state fields ({@code memoryEntries}, {@code memoryBytes},
+	 * {@code timeSaved}, {@code lastFault}) are this snapshot's.
+	 * @param earlier an earlier snapshot of the same compiler
+	 * @return the statistics of the interval between the two snapshots
+	 */
+	public CompilerStats minus(CompilerStats earlier) {
+		Map<CompilationSource, Long> counts = new EnumMap<>(CompilationSource.class);
+		Map<CompilationSource, Duration> times = new EnumMap<>(CompilationSource.class);
+		for (CompilationSource source : CompilationSource.values()) {
+			counts.put(source, Math.max(0, compilations(source) - earlier.compilations(source)));
+			Duration difference = time(source).minus(earlier.time(source));
+			times.put(source, difference.isNegative() ? Duration.ZERO : difference);
+		}
+		return new CompilerStats(counts, times, Math.max(0, this.recovered - earlier.recovered),
+				Math.max(0, this.failures - earlier.failures), this.memoryEntries, this.memoryBytes, this.timeSaved,
+				Math.max(0, this.faults - earlier.faults), this.lastFault);
 	}
 
 }

@@ -9,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -46,6 +47,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 import com.dylibso.chicory.compiler.Cache;
+import io.github.chicorycache.spi.CacheNamespace;
+import io.github.chicorycache.spi.NamespacedCache;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -74,7 +77,7 @@ import org.jspecify.annotations.Nullable;
  * limit; periodic passes are up to the owner of the cache. {@link #close()} stops the
  * background work.
  */
-public final class DirectoryCache implements Cache, AutoCloseable {
+public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 
 	/**
 	 * Name of the directory, under the root, that holds temporary files.
@@ -143,11 +146,6 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 	private final AtomicReference<@Nullable CleanupResult> lastCleanup = new AtomicReference<>();
 
 	private final AtomicBoolean cleanupPending = new AtomicBoolean();
-
-	/**
-	 * Lifetime counters at the last {@link #resetStats()}.
-	 */
-	private volatile CacheStats baseline = CacheStats.ZERO;
 
 	private final ReentrantLock cleanupLock = new ReentrantLock();
 
@@ -242,6 +240,7 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 	 * @param name the namespace, {@code [a-z0-9][a-z0-9._+-]*}
 	 * @return the namespaced view
 	 */
+	@Override
 	public Namespace namespace(String name) {
 		return new Namespace(this, validateNamespace(name));
 	}
@@ -533,14 +532,16 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 		return delete(file, -1, EvictionCause.MANUAL);
 	}
 
-	void invalidate(String namespace, String key, String reason) {
+	boolean invalidate(String namespace, String key, String reason) {
 		Path file = entryPath(namespace, CacheKey.parse(key));
 		this.corruptEntries.increment();
 		this.faults.record(CacheFault.Kind.CORRUPT, "Entry " + file + " cannot be used (" + reason + ")"
 				+ (this.readOnly ? "; left in place because the cache is read-only" : "; evicted"), null);
-		if (!this.readOnly) {
-			delete(file, -1, EvictionCause.CORRUPT);
+		if (this.readOnly) {
+			return false;
 		}
+		delete(file, -1, EvictionCause.CORRUPT);
+		return !Files.exists(file, LinkOption.NOFOLLOW_LINKS);
 	}
 
 	/**
@@ -575,36 +576,27 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 	}
 
 	/**
-	 * Returns a snapshot of the statistics since the cache opened or the last
-	 * {@link #resetStats()}. Does not touch the disk.
-	 * @return the statistics
+	 * Removes every entry of every namespace, as {@link #clear()} does.
+	 * @return how many entries were removed
+	 * @throws IllegalStateException if the cache is read-only
 	 */
-	public CacheStats stats() {
-		return lifetimeStats().since(this.baseline);
+	@Override
+	public long removeAll() {
+		return clear().evictedTotal();
 	}
 
 	/**
-	 * Returns a snapshot of the statistics since the cache opened, which
-	 * {@link #resetStats()} does not reset: counters that only grow, as meter registries
-	 * expect. Does not touch the disk.
+	 * Returns a snapshot of the statistics since the cache opened: counters that only
+	 * grow (subtract an earlier snapshot with {@link CacheStats#minus(CacheStats)} for an
+	 * interval). Cheap: does not touch the disk.
 	 * @return the statistics
 	 */
-	public CacheStats lifetimeStats() {
+	public CacheStats stats() {
 		Map<EvictionCause, Long> evicted = new EnumMap<>(EvictionCause.class);
 		this.evictions.forEach((cause, count) -> evicted.put(cause, count.sum()));
 		return new CacheStats(this.hits.sum(), this.misses.sum(), this.puts.sum(), this.putFailures.sum(), evicted,
 				this.corruptEntries.sum(), this.bytesRead.sum(), this.bytesWritten.sum(), this.faults.count(),
 				this.entryCount.get(), this.totalBytes.get(), this.lastCleanup.get(), this.faults.last());
-	}
-
-	/**
-	 * Resets the counters of {@link #stats()} and forgets the last fault; entry count,
-	 * total size and the last cleanup describe the directory and are kept.
-	 * {@link #lifetimeStats()} is not affected.
-	 */
-	public void resetStats() {
-		this.faults.forgetLast();
-		this.baseline = lifetimeStats();
 	}
 
 	/**
@@ -952,7 +944,7 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 	/**
 	 * A view of a {@link DirectoryCache} that stores its entries in their own directory.
 	 */
-	public static final class Namespace implements Cache {
+	public static final class Namespace implements CacheNamespace {
 
 		private final DirectoryCache cache;
 
@@ -967,6 +959,7 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 		 * Returns the name of this namespace, which is also its directory name.
 		 * @return the name
 		 */
+		@Override
 		public String name() {
 			return this.name;
 		}
@@ -1003,6 +996,7 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 		 * @param key the key
 		 * @return whether an entry was removed
 		 */
+		@Override
 		public boolean evict(String key) {
 			return this.cache.evict(this.name, key);
 		}
@@ -1013,9 +1007,11 @@ public final class DirectoryCache implements Cache, AutoCloseable {
 		 * corrupt. Does nothing in read-only mode but count.
 		 * @param key the key
 		 * @param reason why the entry is unusable, for the log
+		 * @return whether the entry is gone
 		 */
-		public void invalidate(String key, String reason) {
-			this.cache.invalidate(this.name, key, reason);
+		@Override
+		public boolean invalidate(String key, String reason) {
+			return this.cache.invalidate(this.name, key, reason);
 		}
 
 		@Override

@@ -7,21 +7,50 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 import com.dylibso.chicory.compiler.Cache;
+import io.github.chicorycache.spi.CacheNamespace;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A namespace over any {@link Cache}: keys become the SHA-256 of namespace and key, which
  * is still a well-formed digest key for caches that validate keys.
  */
-final class HashedKeyCache implements Cache {
+final class HashedKeyCache implements CacheNamespace {
 
 	private final Cache delegate;
 
 	private final String namespace;
 
-	HashedKeyCache(Cache delegate, String namespace) {
+	private final FaultRecorder faults;
+
+	HashedKeyCache(Cache delegate, String namespace, FaultRecorder faults) {
 		this.delegate = delegate;
 		this.namespace = namespace;
+		this.faults = faults;
+	}
+
+	@Override
+	public String name() {
+		return this.namespace;
+	}
+
+	/**
+	 * A plain {@link Cache} cannot delete: the entry stays, and the compiler skips it for
+	 * its lifetime.
+	 */
+	@Override
+	public boolean invalidate(String key, String reason) {
+		this.faults.record(CacheFault.Kind.CORRUPT, "Cache entry " + key + " in " + this.delegate + " cannot be used ("
+				+ reason + "); it is ignored from now on", null);
+		return false;
+	}
+
+	/**
+	 * A plain {@link Cache} cannot delete.
+	 * @return {@code false}
+	 */
+	@Override
+	public boolean evict(String key) {
+		return false;
 	}
 
 	@Override

@@ -25,8 +25,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import com.dylibso.chicory.compiler.Cache;
@@ -223,22 +221,6 @@ final class CacheFixtures {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
-		}
-	}
-
-	/**
-	 * Waits, without sleeping a fixed time, until a condition holds.
-	 * @param description what is awaited, for the failure message
-	 * @param timeoutMillis the longest wait
-	 * @param condition the condition
-	 */
-	static void await(String description, long timeoutMillis, BooleanSupplier condition) {
-		long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() - deadline > 0) {
-				throw new AssertionError("Timed out after " + timeoutMillis + " ms waiting for " + description);
-			}
-			LockSupport.parkNanos(1_000_000);
 		}
 	}
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import static io.github.chicorycache.CompilerFixtures.await;
+import static io.github.chicorycache.testsupport.Await.await;
 import static io.github.chicorycache.CompilerFixtures.call;
 import static io.github.chicorycache.CompilerFixtures.directoryCache;
 import static io.github.chicorycache.CompilerFixtures.parse;

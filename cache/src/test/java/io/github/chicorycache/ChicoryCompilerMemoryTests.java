@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static io.github.chicorycache.CompilerFixtures.call;
 import static io.github.chicorycache.CompilerFixtures.directoryCache;
-import static io.github.chicorycache.CompilerFixtures.gcUntil;
+import static io.github.chicorycache.testsupport.Await.gcUntil;
 import static io.github.chicorycache.CompilerFixtures.machineClassLoader;
 import static io.github.chicorycache.CompilerFixtures.parse;
 import static io.github.chicorycache.CompilerFixtures.small;

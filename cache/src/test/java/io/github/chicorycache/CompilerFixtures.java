@@ -16,7 +16,6 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.jar.JarEntry;
@@ -444,45 +443,6 @@ final class CompilerFixtures {
 	 */
 	static long totalLoadedClasses() {
 		return ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();
-	}
-
-	/**
-	 * Waits, without sleeping a fixed time, until a condition holds.
-	 * @param description what is awaited
-	 * @param timeoutMillis the longest wait
-	 * @param condition the condition
-	 */
-	static void await(String description, long timeoutMillis, BooleanSupplier condition) {
-		long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() - deadline > 0) {
-				throw new AssertionError("Timed out after " + timeoutMillis + " ms waiting for " + description);
-			}
-			Thread.onSpinWait();
-			Thread.yield();
-		}
-	}
-
-	/**
-	 * Runs full garbage collections until a condition holds, at most a bounded number of
-	 * times.
-	 * @param condition the condition
-	 * @return whether it held
-	 */
-	static boolean gcUntil(BooleanSupplier condition) {
-		for (int i = 0; i < 40; i++) {
-			if (condition.getAsBoolean()) {
-				return true;
-			}
-			System.gc();
-			// Give reference processing a chance; allocation nudges the collector.
-			byte[][] pressure = new byte[16][];
-			for (int j = 0; j < pressure.length; j++) {
-				pressure[j] = new byte[64 * 1024];
-			}
-			Thread.yield();
-		}
-		return condition.getAsBoolean();
 	}
 
 	/**

@@ -18,6 +18,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.github.chicorycache.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,7 +106,7 @@ class DirectoryCacheMultiProcessTests {
 				hog.awaitLine(DirectoryCacheWorker.READY, START_TIMEOUT);
 				// kill it while a temporary file holds part (or all) of an unpublished
 				// entry
-				CacheFixtures.await("a partly written temporary file", 60_000,
+				Await.await("a partly written temporary file", 60_000,
 						() -> writtenBytes(CacheFixtures.tempFiles(root)) > 0 || !hog.isAlive());
 				hog.kill();
 				assertThat(hog.output()).doesNotContain("DONE");

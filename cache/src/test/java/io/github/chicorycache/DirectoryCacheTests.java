@@ -12,6 +12,7 @@ import java.util.Map;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
+import io.github.chicorycache.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -269,7 +270,7 @@ class DirectoryCacheTests {
 	}
 
 	@Test
-	void resetStatsClearsCountersButKeepsTheDirectoryFigures() {
+	void minusGivesTheCountersOfAnIntervalButKeepsTheDirectoryFigures() {
 		try (DirectoryCache cache = direct(this.temp).build()) {
 			String key = CacheFixtures.key(1);
 			cache.putIfAbsent(key, new byte[10]);
@@ -279,8 +280,7 @@ class DirectoryCacheTests {
 			cache.evict(CacheFixtures.key(3));
 			cache.cleanup();
 			CacheStats before = cache.stats();
-			cache.resetStats();
-			CacheStats stats = cache.stats();
+			CacheStats stats = cache.stats().minus(before);
 			assertThat(stats.hits()).isZero();
 			assertThat(stats.misses()).isZero();
 			assertThat(stats.puts()).isZero();
@@ -293,6 +293,10 @@ class DirectoryCacheTests {
 			assertThat(stats.totalBytes()).isPositive().isEqualTo(before.totalBytes());
 			assertThat(stats.lastCleanup()).isNotNull().isEqualTo(before.lastCleanup());
 			assertThat(before.hits()).isOne();
+			cache.get(key);
+			assertThat(cache.stats().minus(before).hits()).isOne();
+			assertThat(cache.stats().hits()).as("monotonic").isEqualTo(2);
+			assertThat(before.minus(cache.stats()).hits()).as("never negative").isZero();
 		}
 	}
 
@@ -560,7 +564,7 @@ class DirectoryCacheTests {
 		List<Thread> before = cleanupThreads();
 		DirectoryCache cache = new DirectoryCache(root);
 		// the opening pass runs on a thread the cache owns
-		CacheFixtures.await("the opening cleanup pass", 30_000, () -> cache.stats().lastCleanup() != null);
+		Await.await("the opening cleanup pass", 30_000, () -> cache.stats().lastCleanup() != null);
 		List<Thread> owned = cleanupThreads();
 		owned.removeAll(before);
 		assertThat(owned).hasSize(1);

@@ -58,6 +58,12 @@ public class ChicoryCacheEndpoint {
 
 	private final @Nullable DirectoryCache cache;
 
+	/**
+	 * The cache's statistics at the last {@code reset-stats}: the core's counters only
+	 * grow (meters read them), so the endpoint shows the difference.
+	 */
+	private volatile CacheStats statsBaseline = CacheStats.ZERO;
+
 	public ChicoryCacheEndpoint(ChicoryCompiler compiler, @Nullable DirectoryCache cache) {
 		this.compiler = compiler;
 		this.cache = cache;
@@ -81,7 +87,8 @@ public class ChicoryCacheEndpoint {
 			return new CacheReport(null, this.compiler.namespace(), this.compiler.chicoryVersion(),
 					this.compiler.cache() != null, false, false, null, null, null, null, compilerReport);
 		}
-		CacheStats stats = cache.stats();
+		CacheStats baseline = this.statsBaseline;
+		CacheStats stats = cache.stats().minus(baseline);
 		CacheLimits limits = cache.limits();
 		LimitsReport limitsReport = new LimitsReport(limits.maxSizeBytes(),
 				(limits.maxEntries() != Long.MAX_VALUE) ? limits.maxEntries() : null,
@@ -95,7 +102,8 @@ public class ChicoryCacheEndpoint {
 				stats.bytesRead(), stats.bytesWritten(), stats.faults());
 		return new CacheReport(cache.root().toString(), this.compiler.namespace(), this.compiler.chicoryVersion(), true,
 				cache.isReadOnly(), cache.isWritable(), limitsReport, statsReport,
-				CleanupReport.of(stats.lastCleanup()), FaultReport.of(stats.lastFault()), compilerReport);
+				CleanupReport.of(stats.lastCleanup()), FaultReport.of((stats.faults() > 0) ? stats.lastFault() : null),
+				compilerReport);
 	}
 
 	@ReadOperation
@@ -179,7 +187,7 @@ public class ChicoryCacheEndpoint {
 				yield new WebEndpointResponse<>(CleanupReport.of(result), WebEndpointResponse.STATUS_OK);
 			}
 			case "reset-stats" -> {
-				cache.resetStats();
+				this.statsBaseline = cache.stats();
 				yield new WebEndpointResponse<>(new MessageReport("Statistics reset"), WebEndpointResponse.STATUS_OK);
 			}
 			default -> badRequest("Unknown action '" + action + "'; use 'cleanup' or 'reset-stats'");

@@ -33,22 +33,22 @@ public class ChicoryCacheMeterBinder extends CacheMeterBinder<DirectoryCache> {
 
 	@Override
 	protected long hitCount() {
-		return getCache().lifetimeStats().hits();
+		return getCache().stats().hits();
 	}
 
 	@Override
 	protected Long missCount() {
-		return getCache().lifetimeStats().misses();
+		return getCache().stats().misses();
 	}
 
 	@Override
 	protected Long evictionCount() {
-		return getCache().lifetimeStats().evictionCount();
+		return getCache().stats().evictionCount();
 	}
 
 	@Override
 	protected long putCount() {
-		return getCache().lifetimeStats().puts();
+		return getCache().stats().puts();
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package io.github.chicorycache.actuate;
 
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import com.dylibso.chicory.wasm.WasmModule;
@@ -82,7 +83,7 @@ class ChicoryCacheMeterBinderTests {
 		assertThat(counter("cache.evictions")).isEqualTo(2);
 		assertThat(gauge("cache.size")).isZero();
 		assertThat(gauge("chicory.cache.size.bytes")).isZero();
-		this.cache.resetStats();
+		new ChicoryCacheEndpoint(this.compiler, this.cache).action("reset-stats");
 		assertThat(gets("hit")).isEqualTo(1);
 		assertThat(counter("cache.evictions")).isEqualTo(2);
 	}
@@ -93,15 +94,16 @@ class ChicoryCacheMeterBinderTests {
 		this.compiler.compile(module);
 		this.compiler.clearMemory();
 		this.compiler.compile(module);
-		this.cache.resetStats();
-		assertThat(this.cache.stats().hits()).isZero();
-		assertThat(this.cache.stats().puts()).isZero();
+		ChicoryCacheEndpoint endpoint = new ChicoryCacheEndpoint(this.compiler, this.cache);
+		endpoint.action("reset-stats");
+		assertThat(Objects.requireNonNull(endpoint.report().stats()).hits()).isZero();
+		assertThat(Objects.requireNonNull(endpoint.report().stats()).puts()).isZero();
 		assertThat(gets("hit")).isEqualTo(1);
 		assertThat(gets("miss")).isEqualTo(1);
 		assertThat(counter("cache.puts")).isEqualTo(1);
 		this.compiler.clearMemory();
 		this.compiler.compile(module);
-		assertThat(this.cache.stats().hits()).isOne();
+		assertThat(Objects.requireNonNull(endpoint.report().stats()).hits()).isOne();
 		assertThat(gets("hit")).isEqualTo(2);
 	}
 
