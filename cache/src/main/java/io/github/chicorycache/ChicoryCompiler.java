@@ -325,7 +325,7 @@ public final class ChicoryCompiler {
 				(key, reason) -> invalidate(store, entryKey, key, reason), this.faults);
 		try {
 			Function<Instance, Machine> factory = compileOrLoad(module, builder, probe);
-			CompilationSource source = probe.hit() ? CompilationSource.DISK : CompilationSource.COMPILER;
+			CompilationSource source = probe.hit() ? probe.source() : CompilationSource.COMPILER;
 			if (probe.invalidated()) {
 				this.recovered.increment();
 			}
@@ -433,7 +433,8 @@ public final class ChicoryCompiler {
 		}
 		double nanosPerByte = (double) this.compileNanos.sum() / bytes;
 		long avoided = (long) (nanosPerByte * this.reusedBytes.sum());
-		long spent = this.nanos.get(CompilationSource.DISK).sum() + this.nanos.get(CompilationSource.MEMORY).sum();
+		long spent = this.nanos.get(CompilationSource.DISK).sum() + this.nanos.get(CompilationSource.REMOTE).sum()
+				+ this.nanos.get(CompilationSource.MEMORY).sum();
 		return Duration.ofNanos(Math.max(0, avoided - spent));
 	}
 

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.function.BiConsumer;
 
 import com.dylibso.chicory.compiler.Cache;
+import io.github.chicorycache.spi.CacheHit;
+import io.github.chicorycache.spi.CacheNamespace;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class CompilationProbe implements Cache {
 
-	private final @Nullable Cache store;
+	private final @Nullable CacheNamespace store;
 
 	private final String namespace;
 
@@ -27,6 +29,8 @@ final class CompilationProbe implements Cache {
 	private final FaultRecorder faults;
 
 	private byte @Nullable [] loaded;
+
+	private CompilationSource source = CompilationSource.DISK;
 
 	private boolean consulted;
 
@@ -43,8 +47,8 @@ final class CompilationProbe implements Cache {
 	 * before the compiler stores its replacement
 	 * @param faults where failures of the store are recorded
 	 */
-	CompilationProbe(@Nullable Cache store, String namespace, boolean read, BiConsumer<String, String> invalidator,
-			FaultRecorder faults) {
+	CompilationProbe(@Nullable CacheNamespace store, String namespace, boolean read,
+			BiConsumer<String, String> invalidator, FaultRecorder faults) {
 		this.store = store;
 		this.namespace = namespace;
 		this.read = read;
@@ -67,13 +71,15 @@ final class CompilationProbe implements Cache {
 		}
 		byte[] bytes;
 		try {
-			bytes = this.store.get(key);
+			CacheHit hit = this.store.lookup(key);
+			if (hit == null) {
+				return null;
+			}
+			bytes = hit.data();
+			this.source = hit.source();
 		}
 		catch (IOException | RuntimeException ex) {
 			this.faults.record(CacheFault.Kind.READ, "Could not read the cache entry of " + key, ex);
-			return null;
-		}
-		if (bytes == null) {
 			return null;
 		}
 		try {
@@ -130,6 +136,14 @@ final class CompilationProbe implements Cache {
 	 */
 	boolean hit() {
 		return this.loaded != null;
+	}
+
+	/**
+	 * Returns the tier that the compiled code was loaded from, if it was a hit.
+	 * @return the source of the hit
+	 */
+	CompilationSource source() {
+		return this.source;
 	}
 
 	/**

@@ -11,9 +11,14 @@ public enum CompilationSource {
 	MEMORY,
 
 	/**
-	 * Loaded from the persistent cache.
+	 * Loaded from the persistent cache on this machine.
 	 */
 	DISK,
+
+	/**
+	 * Loaded from a remote cache shared by a fleet (and copied into the local one).
+	 */
+	REMOTE,
 
 	/**
 	 * Compiled by Chicory's compiler.

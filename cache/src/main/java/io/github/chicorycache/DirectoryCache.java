@@ -157,7 +157,7 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 	 * Creates a cache in the given directory with default options, as upstream's
 	 * {@code DirectoryCache} does.
 	 * @param root the cache directory, created (owner-only) if it does not exist
-	 * @throws IllegalArgumentException if the root is not a directory or is writable by
+	 * @throws CacheDirectoryException if the root is not a directory or is writable by
 	 * group or others
 	 */
 	public DirectoryCache(Path root) {
@@ -625,7 +625,8 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 	private void open(boolean allowSharedDirectory) {
 		if (Files.exists(this.root)) {
 			if (!Files.isDirectory(this.root)) {
-				throw new IllegalArgumentException("Cache directory '" + this.root + "' is not a directory");
+				throw new CacheDirectoryException(this.root, CacheDirectoryException.Reason.NOT_A_DIRECTORY,
+						"Cache directory '" + this.root + "' is not a directory");
 			}
 			checkNotShared(allowSharedDirectory);
 			return;
@@ -658,10 +659,11 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 		}
 		if (permissions.contains(PosixFilePermission.GROUP_WRITE)
 				|| permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
-			throw new IllegalArgumentException("Cache directory '" + this.root + "' is writable by group or others ("
-					+ PosixFilePermissions.toString(permissions) + "). It holds bytecode that this application "
-					+ "executes, so anyone who can write there can run code in it. Restrict it (chmod 700 '" + this.root
-					+ "') or explicitly allow a shared directory.");
+			throw new CacheDirectoryException(this.root, CacheDirectoryException.Reason.SHARED_PERMISSIONS,
+					"Cache directory '" + this.root + "' is writable by group or others ("
+							+ PosixFilePermissions.toString(permissions) + "). It holds bytecode that this application "
+							+ "executes, so anyone who can write there can run code in it. Restrict it (chmod 700 '"
+							+ this.root + "') or explicitly allow a shared directory.");
 		}
 		checkOwner();
 	}
@@ -685,10 +687,11 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 			return;
 		}
 		if (!owner.equals(user) && !owner.equals("root")) {
-			throw new IllegalArgumentException("Cache directory '" + this.root + "' is owned by '" + owner
-					+ "', not by this application's user '" + user + "'. It holds bytecode that this application "
-					+ "executes, so its owner can run code in it. Use a directory of your own (or chown it) or "
-					+ "explicitly allow a shared directory.");
+			throw new CacheDirectoryException(this.root, CacheDirectoryException.Reason.FOREIGN_OWNER,
+					"Cache directory '" + this.root + "' is owned by '" + owner + "', not by this application's user '"
+							+ user + "'. It holds bytecode that this application "
+							+ "executes, so its owner can run code in it. Use a directory of your own (or chown it) or "
+							+ "explicitly allow a shared directory.");
 		}
 	}
 
@@ -1162,7 +1165,7 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 		/**
 		 * Builds the cache.
 		 * @return the cache
-		 * @throws IllegalArgumentException if the root is not a directory or is writable
+		 * @throws CacheDirectoryException if the root is not a directory or is writable
 		 * by group or others without {@link #withAllowSharedDirectory(boolean)}
 		 */
 		public DirectoryCache build() {

@@ -1,6 +1,10 @@
 package io.github.chicorycache.spi;
 
+import java.io.IOException;
+
 import com.dylibso.chicory.compiler.Cache;
+import io.github.chicorycache.CompilationSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One namespace of a {@link NamespacedCache}: the {@link Cache} the compiler reads and
@@ -13,6 +17,20 @@ public interface CacheNamespace extends Cache {
 	 * @return the name
 	 */
 	String name();
+
+	/**
+	 * Returns the entry of a key together with the tier that had it. A tiered cache
+	 * overrides this to tell a local hit from a remote one; the default is {@link #get}
+	 * answered by a local store.
+	 * @param key the key
+	 * @return the hit, or {@code null} for a miss
+	 * @throws IOException if the cache could not be read (the compiler counts it as a
+	 * fault and compiles)
+	 */
+	default @Nullable CacheHit lookup(String key) throws IOException {
+		byte[] data = get(key);
+		return (data != null) ? new CacheHit(data, CompilationSource.DISK) : null;
+	}
 
 	/**
 	 * Tells the cache that the entry of a key could not be used (its code failed to load
