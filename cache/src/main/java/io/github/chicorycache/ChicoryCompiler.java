@@ -25,6 +25,7 @@ import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import io.github.chicorycache.spi.CacheNamespace;
 import io.github.chicorycache.spi.NamespacedCache;
+import io.github.chicorycache.spi.FaultRecorder;
 import org.jspecify.annotations.Nullable;
 
 /**

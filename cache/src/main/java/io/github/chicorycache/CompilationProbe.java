@@ -6,6 +6,7 @@ import java.util.function.BiConsumer;
 import com.dylibso.chicory.compiler.Cache;
 import io.github.chicorycache.spi.CacheHit;
 import io.github.chicorycache.spi.CacheNamespace;
+import io.github.chicorycache.spi.FaultRecorder;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -49,6 +49,7 @@ import java.util.regex.Pattern;
 import com.dylibso.chicory.compiler.Cache;
 import io.github.chicorycache.spi.CacheNamespace;
 import io.github.chicorycache.spi.NamespacedCache;
+import io.github.chicorycache.spi.FaultRecorder;
 import org.jspecify.annotations.Nullable;
 
 /**

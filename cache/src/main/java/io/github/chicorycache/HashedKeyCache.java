@@ -8,6 +8,7 @@ import java.util.Base64;
 
 import com.dylibso.chicory.compiler.Cache;
 import io.github.chicorycache.spi.CacheNamespace;
+import io.github.chicorycache.spi.FaultRecorder;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,4 +1,4 @@
-package io.github.chicorycache;
+package io.github.chicorycache.spi;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -9,14 +9,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.github.chicorycache.CacheFault;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Records the failures the cache absorbs. Each kind is logged at {@code WARNING} the
- * first time only and at {@code DEBUG} afterwards, so a broken disk cannot flood the log;
- * the count and the last fault stay visible in the statistics.
+ * Records the failures a cache absorbs, for implementations of this SPI and the core
+ * alike. Each kind is logged at {@code WARNING} the first time only and at {@code DEBUG}
+ * afterwards, so a broken disk cannot flood the log; the count and the last fault stay
+ * visible in the statistics.
  */
-final class FaultRecorder {
+public final class FaultRecorder {
 
 	private final Set<CacheFault.Kind> logged = ConcurrentHashMap.newKeySet();
 
@@ -28,12 +30,23 @@ final class FaultRecorder {
 
 	private final Logger logger;
 
-	FaultRecorder(Clock clock, Class<?> owner) {
+	/**
+	 * Creates a recorder.
+	 * @param clock the clock that dates faults
+	 * @param owner the class whose logger reports faults
+	 */
+	public FaultRecorder(Clock clock, Class<?> owner) {
 		this.clock = clock;
 		this.logger = System.getLogger(owner.getName());
 	}
 
-	void record(CacheFault.Kind kind, String message, @Nullable Throwable cause) {
+	/**
+	 * Records a failure that the cache absorbed.
+	 * @param kind what failed
+	 * @param message what happened, naming the file or key
+	 * @param cause the exception, if any
+	 */
+	public void record(CacheFault.Kind kind, String message, @Nullable Throwable cause) {
 		String full = (cause != null) ? message + ": " + cause : message;
 		this.count.increment();
 		this.last.set(new CacheFault(kind, full, this.clock.instant()));
@@ -49,16 +62,20 @@ final class FaultRecorder {
 		}
 	}
 
-	long count() {
+	/**
+	 * Returns how many failures were recorded.
+	 * @return the count
+	 */
+	public long count() {
 		return this.count.sum();
 	}
 
-	@Nullable CacheFault last() {
+	/**
+	 * Returns the last failure recorded.
+	 * @return the fault, or {@code null} if none happened
+	 */
+	public @Nullable CacheFault last() {
 		return this.last.get();
-	}
-
-	void forgetLast() {
-		this.last.set(null);
 	}
 
 }
