@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import io.github.chicorycache.compiler.CompiledJarVerifier;
 
 import static io.github.chicorycache.CompilerFixtures.FUNC_GROUP;
 import static io.github.chicorycache.CompilerFixtures.MAIN_CLASS;

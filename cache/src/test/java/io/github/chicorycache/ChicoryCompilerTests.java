@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.github.chicorycache.internal.ChicoryInternals;
 
 import static io.github.chicorycache.CompilerFixtures.call;
 import static io.github.chicorycache.CompilerFixtures.directoryCache;
@@ -205,7 +206,7 @@ class ChicoryCompilerTests {
 
 	@Test
 	void chicoryVersionIsReadFromTheCompilerJar() {
-		assertThat(ChicoryVersion.get()).isEqualTo(chicoryJarVersion()).matches("\\d+\\.\\d+\\.\\d+.*");
+		assertThat(ChicoryInternals.chicoryVersion()).isEqualTo(chicoryJarVersion()).matches("\\d+\\.\\d+\\.\\d+.*");
 	}
 
 	@ParameterizedTest
@@ -287,7 +288,7 @@ class ChicoryCompilerTests {
 		MachineFactoryCompiler.Builder builder = MachineFactoryCompiler.builder(parse(small(1)));
 		sixteen.customize(builder);
 		thirtyTwo.customize(builder);
-		assertThat(CompilerOptions.read(builder)).containsEntry("maxFunctionsPerClass", "32");
+		assertThat(ChicoryInternals.compilerOptions(builder)).containsEntry("maxFunctionsPerClass", "32");
 	}
 
 	@Test
