@@ -1,5 +1,6 @@
 package io.github.chicorycache;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -45,6 +46,14 @@ public final class ChicoryCompiler {
 	 */
 	public static final long DEFAULT_MEMORY_MAX_BYTES = 128L * 1024 * 1024;
 
+	/**
+	 * Default time a caller waits for another caller's compilation of the same module
+	 * before it compiles the module itself: 2 minutes, several times the longest
+	 * compilations seen (about 25 s), so that it only ends waits on a compilation that is
+	 * stuck.
+	 */
+	public static final Duration DEFAULT_SINGLE_FLIGHT_TIMEOUT = Duration.ofMinutes(2);
+
 	private final @Nullable Cache cache;
 
 	private final CachingCompiler compiler;
@@ -52,7 +61,7 @@ public final class ChicoryCompiler {
 	private ChicoryCompiler(Builder builder) {
 		this.cache = builder.cache;
 		this.compiler = new CachingCompiler(builder.cache, builder.customizers, builder.listeners,
-				builder.memoryMaxEntries, builder.memoryMaxBytes);
+				builder.memoryMaxEntries, builder.memoryMaxBytes, builder.singleFlightTimeout);
 	}
 
 	/**
@@ -178,6 +187,8 @@ public final class ChicoryCompiler {
 
 		private long memoryMaxBytes = DEFAULT_MEMORY_MAX_BYTES;
 
+		private Duration singleFlightTimeout = DEFAULT_SINGLE_FLIGHT_TIMEOUT;
+
 		private Builder() {
 		}
 
@@ -247,6 +258,25 @@ public final class ChicoryCompiler {
 				throw new IllegalArgumentException("maxBytes must not be negative, was " + maxBytes);
 			}
 			this.memoryMaxBytes = maxBytes;
+			return this;
+		}
+
+		/**
+		 * Sets how long a caller waits for another caller's compilation of the same
+		 * module (default {@link ChicoryCompiler#DEFAULT_SINGLE_FLIGHT_TIMEOUT 2
+		 * minutes}). Past it, the caller compiles the module itself without reading its
+		 * cache entry, and the wait is reported as a {@link CacheFault.Kind#TIMEOUT}
+		 * fault: a compilation stuck for good, for example in a read that never returns,
+		 * holds up no one else.
+		 * @param timeout the maximum wait, positive
+		 * @return this builder
+		 */
+		public Builder withSingleFlightTimeout(Duration timeout) {
+			Objects.requireNonNull(timeout, "timeout");
+			if (timeout.isNegative() || timeout.isZero()) {
+				throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+			}
+			this.singleFlightTimeout = timeout;
 			return this;
 		}
 

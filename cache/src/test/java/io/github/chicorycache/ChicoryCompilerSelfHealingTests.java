@@ -12,14 +12,14 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.WasmModule;
-import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.CompilerFixtures.RecordingListener;
+import io.github.chicorycache.compiler.CompiledJarVerifier;
+import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import io.github.chicorycache.compiler.CompiledJarVerifier;
 
 import static io.github.chicorycache.CompilerFixtures.FUNC_GROUP;
 import static io.github.chicorycache.CompilerFixtures.MAIN_CLASS;

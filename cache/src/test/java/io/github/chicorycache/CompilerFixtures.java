@@ -30,6 +30,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import io.github.chicorycache.compiler.CompiledJarVerifier;
 import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.jspecify.annotations.Nullable;
@@ -38,7 +39,6 @@ import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
-import io.github.chicorycache.compiler.CompiledJarVerifier;
 
 /**
  * Fixtures for the {@link ChicoryCompiler} tests: modules, calls, JAR surgery and test

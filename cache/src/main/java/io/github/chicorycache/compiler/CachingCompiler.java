@@ -1,11 +1,12 @@
 package io.github.chicorycache.compiler;
 
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.System.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import com.dylibso.chicory.compiler.Cache;
@@ -15,6 +16,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import io.github.chicorycache.CacheFault;
 import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.Compilation;
 import io.github.chicorycache.CompilationEvent;
@@ -30,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * Not API: the work behind {@link ChicoryCompiler}: a module compiled earlier in this JVM
  * is reused from the {@link CompiledModuleMemory}; otherwise one caller per module (the
  * {@link SingleFlight}) gets its code from the {@link SelfHealingCompiler}, and callers
- * that arrive meanwhile share the result. Every call is counted and reported to the
+ * that arrive meanwhile share the result, or compile the module themselves if it takes
+ * longer than the single-flight timeout. Every call is counted and reported to the
  * listeners.
  */
 public final class CachingCompiler {
@@ -58,6 +61,8 @@ public final class CachingCompiler {
 
 	private final CompilerStatsCounter stats = new CompilerStatsCounter();
 
+	private final Duration singleFlightTimeout;
+
 	private volatile @Nullable String defaultNamespace;
 
 	/**
@@ -67,9 +72,13 @@ public final class CachingCompiler {
 	 * @param listeners the listeners
 	 * @param memoryMaxEntries how many modules to keep for reuse in this JVM
 	 * @param memoryMaxBytes how much compiled code to keep for reuse in this JVM
+	 * @param singleFlightTimeout how long a caller waits for another caller's compilation
+	 * of the same module before it compiles the module itself
 	 */
 	public CachingCompiler(@Nullable Cache cache, List<MachineFactoryCompilerCustomizer> customizers,
-			List<CompilationListener> listeners, long memoryMaxEntries, long memoryMaxBytes) {
+			List<CompilationListener> listeners, long memoryMaxEntries, long memoryMaxBytes,
+			Duration singleFlightTimeout) {
+		this.singleFlightTimeout = singleFlightTimeout;
 		this.customizers = List.copyOf(customizers);
 		this.listeners = List.copyOf(listeners);
 		this.memory = new CompiledModuleMemory(memoryMaxEntries, memoryMaxBytes);
@@ -97,16 +106,25 @@ public final class CachingCompiler {
 			return reuse(module, reused, digest, namespace, start, false);
 		}
 		SingleFlight.Flight<CompiledModuleMemory.Reusable> flight = this.flights.begin(key);
-		if (!flight.leader()) {
-			CompiledModuleMemory.Reusable shared;
+		while (!flight.leader()) {
 			try {
-				shared = flight.await();
+				return reuse(module, flight.await(this.singleFlightTimeout), digest, namespace, start, true);
+			}
+			catch (TimeoutException ex) {
+				// Never wait forever: the leader may be stuck in a read that does not
+				// return. Compile without that entry, and let later callers follow us.
+				this.faults.record(CacheFault.Kind.TIMEOUT,
+						"The compilation of " + digest + " by another caller " + "did not finish within "
+								+ this.singleFlightTimeout + "; compiling it again without "
+								+ "reading its cache entry, which is skipped from now on",
+						null);
+				this.entries.skip(key);
+				flight = this.flights.takeOver(flight);
 			}
 			catch (RuntimeException | Error ex) {
 				this.stats.recordFailure();
 				throw ex;
 			}
-			return reuse(module, shared, digest, namespace, start, true);
 		}
 		try {
 			// Another thread may have finished this module between our two looks.

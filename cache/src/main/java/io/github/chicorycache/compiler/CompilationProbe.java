@@ -81,7 +81,9 @@ public final class CompilationProbe implements Cache {
 			bytes = hit.data();
 			this.source = hit.source();
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (IOException | RuntimeException | Error ex) {
+			// An Error too (an OutOfMemoryError for a huge entry, say): the read path of
+			// the cache must never fail a compilation.
 			this.faults.record(CacheFault.Kind.READ, "Could not read the cache entry of " + key, ex);
 			return null;
 		}
@@ -91,6 +93,10 @@ public final class CompilationProbe implements Cache {
 		catch (CompiledJarVerifier.InvalidEntryException ex) {
 			this.invalidated = true;
 			this.invalidator.accept(key, ex.getMessage());
+			return null;
+		}
+		catch (RuntimeException | Error ex) {
+			this.faults.record(CacheFault.Kind.READ, "Could not verify the cache entry of " + key, ex);
 			return null;
 		}
 		this.loaded = bytes;

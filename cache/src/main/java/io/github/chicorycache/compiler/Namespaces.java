@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.dylibso.chicory.compiler.Cache;
@@ -19,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * Not API: the namespaces of the cache, which keep apart the code of different Chicory
  * versions and compiler options, and the view of the cache for each.
  * <p>
- * A namespace is {@code chicory-<compiler version>-<options fingerprint>}. A
+ * A namespace is {@code chicory-<compiler version>-<fingerprint>}, the fingerprint of the
+ * compiler options and of the JVM system properties that the compiler reads. A
  * {@link NamespacedCache} (such as {@link io.github.chicorycache.DirectoryCache})
  * provides its own view per namespace; any other {@link Cache} is adapted by a
  * {@link HashedKeyCache}, which hashes keys with the namespace.
@@ -59,13 +61,20 @@ public final class Namespaces {
 	}
 
 	/**
-	 * Returns the namespace of modules compiled with a customized builder's options.
+	 * Returns the namespace of modules compiled with a customized builder's options in
+	 * this JVM: the fingerprint covers the options and the JVM system properties that the
+	 * compiler in use reads ({@link ChicoryInternals#compilerSystemProperties()}).
 	 * @param builder the builder after customization
 	 * @return the namespace
 	 */
 	public String of(MachineFactoryCompiler.Builder builder) {
 		Map<String, String> options = ChicoryInternals.compilerOptions(builder);
-		return "chicory-" + this.version + "-" + ((options != null) ? fingerprint(options) : UNREADABLE_OPTIONS);
+		if (options == null) {
+			return "chicory-" + this.version + "-" + UNREADABLE_OPTIONS;
+		}
+		Map<String, String> inputs = new TreeMap<>(options);
+		ChicoryInternals.compilerSystemProperties().forEach((name, value) -> inputs.put("-D" + name, value));
+		return "chicory-" + this.version + "-" + fingerprint(inputs);
 	}
 
 	/**

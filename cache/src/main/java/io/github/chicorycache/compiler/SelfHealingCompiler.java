@@ -12,8 +12,8 @@ import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
 import io.github.chicorycache.CacheFault;
 import io.github.chicorycache.CompilationSource;
-import io.github.chicorycache.internal.ChicoryInternals;
 import io.github.chicorycache.internal.ChicoryInternals.CompiledClasses;
+import io.github.chicorycache.internal.ChicoryInternals;
 import io.github.chicorycache.spi.CacheNamespace;
 import io.github.chicorycache.spi.FaultRecorder;
 import org.jspecify.annotations.Nullable;
@@ -77,6 +77,15 @@ public final class SelfHealingCompiler {
 			Function<Instance, Machine> factory = compileOrLoad(module, rebuild.get(), writeOnly);
 			return new Outcome(factory, CompilationSource.COMPILER, writeOnly.bytes(), true);
 		}
+	}
+
+	/**
+	 * Skips the entry of a key from now on, for example because reading it did not
+	 * return.
+	 * @param entryKey the key of {@link Namespaces#key}
+	 */
+	public void skip(String entryKey) {
+		this.unusableEntries.add(entryKey);
 	}
 
 	/**

@@ -1,14 +1,20 @@
 package io.github.chicorycache.compiler;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Not API: lets concurrent callers for the same key share one piece of work. The first
  * caller {@link #begin begins} a flight and leads it; callers that arrive while it runs
- * follow it and get its result, or its exception.
+ * follow it and get its result, or its exception. A follower that waited long enough
+ * {@link #takeOver takes over}: a leader stuck for good (for example in a read that never
+ * returns) then holds up no one but itself.
  *
  * @param <V> the result of the work
  */
@@ -25,6 +31,24 @@ public final class SingleFlight<V> {
 		CompletableFuture<V> mine = new CompletableFuture<>();
 		CompletableFuture<V> theirs = this.running.putIfAbsent(key, mine);
 		return (theirs != null) ? new Flight<>(this, key, theirs, false) : new Flight<>(this, key, mine, true);
+	}
+
+	/**
+	 * Takes over a flight whose leader did not finish in time: the caller leads a new
+	 * flight of the key in its place, and later callers follow the new one. If the stuck
+	 * flight has finished meanwhile, it is returned as it is, with its result.
+	 * @param stuck a flight the caller followed
+	 * @return the flight to lead or to follow now
+	 */
+	public Flight<V> takeOver(Flight<V> stuck) {
+		if (stuck.future.isDone()) {
+			return stuck;
+		}
+		CompletableFuture<V> mine = new CompletableFuture<>();
+		if (this.running.replace(stuck.key, stuck.future, mine)) {
+			return new Flight<>(this, stuck.key, mine, true);
+		}
+		return begin(stuck.key);
 	}
 
 	/**
@@ -105,7 +129,28 @@ public final class SingleFlight<V> {
 				return this.future.join();
 			}
 			catch (CompletionException ex) {
-				throw unwrap(ex);
+				throw unwrap(ex.getCause(), ex);
+			}
+		}
+
+		/**
+		 * Waits for the leader's result for a bounded time; follower only.
+		 * @param timeout how long to wait at most
+		 * @return the result
+		 * @throws TimeoutException if the leader did not finish in time
+		 * @throws RuntimeException the leader's runtime exception
+		 * @throws Error the leader's error
+		 */
+		public V await(Duration timeout) throws TimeoutException {
+			try {
+				return this.future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			}
+			catch (ExecutionException ex) {
+				throw unwrap(ex.getCause(), ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted while waiting for the compilation of " + this.key, ex);
 			}
 		}
 
@@ -117,15 +162,14 @@ public final class SingleFlight<V> {
 			return this.key;
 		}
 
-		private static RuntimeException unwrap(CompletionException ex) {
-			Throwable cause = ex.getCause();
+		private static RuntimeException unwrap(Throwable cause, Exception wrapper) {
 			if (cause instanceof RuntimeException runtime) {
 				return runtime;
 			}
 			if (cause instanceof Error error) {
 				throw error;
 			}
-			return ex;
+			return new IllegalStateException(wrapper);
 		}
 
 		@Override

@@ -2,8 +2,8 @@ package io.github.chicorycache.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.System.Logger;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.net.URI;
@@ -30,14 +30,16 @@ import com.dylibso.chicory.compiler.internal.Compiler;
 import com.dylibso.chicory.compiler.internal.CompilerResult;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.Parser;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Not API: the one class that touches Chicory's internals: the private fields of
  * {@link MachineFactoryCompiler.Builder}, the compiler and class loader of Chicory's
- * exported {@code com.dylibso.chicory.compiler.internal} package, and the version file in
- * the compiler jar. Everything else in this library uses Chicory's public API only, so a
- * Chicory upgrade that changes these internals is handled here.
+ * exported {@code com.dylibso.chicory.compiler.internal} package, the system properties
+ * its parser and compiler read, and the version file in the compiler jar. Everything else
+ * in this library uses Chicory's public API only, so a Chicory upgrade that changes these
+ * internals is handled here.
  * <p>
  * Each capability checks at class initialization that the internals are as expected and
  * reports whether it is available; callers then fall back to the public API, which is
@@ -47,6 +49,22 @@ import org.jspecify.annotations.Nullable;
 public final class ChicoryInternals {
 
 	private static final Logger logger = System.getLogger(ChicoryInternals.class.getName());
+
+	/**
+	 * The system property from which Chicory's parser takes the digest algorithm, once
+	 * per JVM.
+	 */
+	public static final String DIGEST_ALGORITHM_PROPERTY = "com.dylibso.chicory.wasm.Parser.DIGEST_ALGORITHM";
+
+	/**
+	 * The system property that sizes the generated dispatch methods in Chicory after
+	 * 1.7.5 (read once per JVM, default 8000); 1.7.5 does not read it.
+	 */
+	public static final String HUGE_METHOD_LIMIT_PROPERTY = "chicory.hugeMethodLimit";
+
+	private static final String DEFAULT_DIGEST_ALGORITHM = "SHA-256";
+
+	private static final int DEFAULT_HUGE_METHOD_LIMIT = 8000;
 
 	private static final String POM_PROPERTIES = "META-INF/maven/com.dylibso.chicory/compiler/pom.properties";
 
@@ -68,6 +86,10 @@ public final class ChicoryInternals {
 	private static final @Nullable Field COMPILER_BUILDER = compilerBuilderField();
 
 	private static final String VERSION = readVersion();
+
+	private static final String DIGEST_ALGORITHM = readDigestAlgorithm();
+
+	private static final @Nullable Integer HUGE_METHOD_LIMIT = readHugeMethodLimit();
 
 	private ChicoryInternals() {
 	}
@@ -144,6 +166,75 @@ public final class ChicoryInternals {
 		}
 		catch (IOException | NoSuchAlgorithmException ex) {
 			return "0";
+		}
+	}
+
+	// --- system properties
+
+	/**
+	 * Returns the JVM system properties that the Chicory in use reads and that change
+	 * what it compiles or the keys it computes, with their effective values, where these
+	 * differ from the defaults (so that the namespaces of a default JVM do not change):
+	 * the digest algorithm of the parser and, where the compiler reads it, the huge
+	 * method limit. Should the limit not be found where Chicory keeps it, it is included
+	 * whenever it is set, since the compiler may read it elsewhere.
+	 * @return the properties by name
+	 */
+	public static Map<String, String> compilerSystemProperties() {
+		Map<String, String> properties = new TreeMap<>();
+		if (!DEFAULT_DIGEST_ALGORITHM.equals(DIGEST_ALGORITHM)) {
+			properties.put(DIGEST_ALGORITHM_PROPERTY, DIGEST_ALGORITHM);
+		}
+		Integer limit = HUGE_METHOD_LIMIT;
+		if (limit != null) {
+			if (limit != DEFAULT_HUGE_METHOD_LIMIT) {
+				properties.put(HUGE_METHOD_LIMIT_PROPERTY, String.valueOf(limit));
+			}
+		}
+		else {
+			String set = System.getProperty(HUGE_METHOD_LIMIT_PROPERTY);
+			if (set != null) {
+				properties.put(HUGE_METHOD_LIMIT_PROPERTY, set);
+			}
+		}
+		return properties;
+	}
+
+	/**
+	 * Returns the digest algorithm of Chicory's parser, as it read it from
+	 * {@value #DIGEST_ALGORITHM_PROPERTY} (once per JVM).
+	 * @return the algorithm, for example {@code SHA-256}, or {@code none}
+	 */
+	public static String digestAlgorithm() {
+		return DIGEST_ALGORITHM;
+	}
+
+	private static String readDigestAlgorithm() {
+		try {
+			Field field = Parser.class.getDeclaredField("DIGEST_ALGORITHM");
+			field.setAccessible(true);
+			if (field.get(null) instanceof String algorithm) {
+				return algorithm;
+			}
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			// as the parser would read it
+		}
+		return System.getProperty(DIGEST_ALGORITHM_PROPERTY, DEFAULT_DIGEST_ALGORITHM);
+	}
+
+	/**
+	 * Returns the huge method limit of the compiler in use, or {@code null} if it has
+	 * none where Chicory keeps it.
+	 */
+	private static @Nullable Integer readHugeMethodLimit() {
+		try {
+			Field field = Compiler.class.getDeclaredField("HUGE_METHOD_LIMIT");
+			field.setAccessible(true);
+			return (field.get(null) instanceof Integer limit) ? limit : null;
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			return null;
 		}
 	}
 

@@ -1,9 +1,11 @@
 package io.github.chicorycache.compiler;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -65,6 +67,32 @@ class SingleFlightTests {
 		SingleFlight.Flight<String> secondFollower = this.flights.begin("b");
 		second.fail(new OutOfMemoryError("simulated"));
 		assertThatExceptionOfType(OutOfMemoryError.class).isThrownBy(secondFollower::await);
+	}
+
+	@Test
+	void aFollowerThatWaitedLongEnoughTakesOverAndLaterCallersFollowIt() {
+		SingleFlight.Flight<String> stuck = this.flights.begin("a");
+		SingleFlight.Flight<String> waiter = this.flights.begin("a");
+		assertThatExceptionOfType(TimeoutException.class).isThrownBy(() -> waiter.await(Duration.ofMillis(1)));
+		SingleFlight.Flight<String> takenOver = this.flights.takeOver(waiter);
+		assertThat(takenOver.leader()).isTrue();
+		SingleFlight.Flight<String> later = this.flights.begin("a");
+		assertThat(later.leader()).isFalse();
+		takenOver.complete("fresh");
+		assertThat(later.await()).isEqualTo("fresh");
+		// the stuck leader ends later without disturbing anyone
+		stuck.complete("late");
+		assertThat(this.flights.size()).isZero();
+	}
+
+	@Test
+	void takingOverAFlightThatFinishedMeanwhileGivesItsResult() throws TimeoutException {
+		SingleFlight.Flight<String> leader = this.flights.begin("a");
+		SingleFlight.Flight<String> waiter = this.flights.begin("a");
+		leader.complete("done");
+		SingleFlight.Flight<String> same = this.flights.takeOver(waiter);
+		assertThat(same.leader()).isFalse();
+		assertThat(same.await(Duration.ofMillis(1))).isEqualTo("done");
 	}
 
 	@Test

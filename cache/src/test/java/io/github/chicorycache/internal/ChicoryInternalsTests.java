@@ -33,6 +33,19 @@ class ChicoryInternalsTests {
 	}
 
 	@Test
+	void readsTheParsersDigestAlgorithmAndNoPropertyDiffersFromItsDefault() {
+		assertThat(ChicoryInternals.digestAlgorithm()).isEqualTo("SHA-256");
+		assertThat(ChicoryInternals.compilerSystemProperties()).isEmpty();
+	}
+
+	@Test
+	void readsTheBuildersOptions() {
+		assertThat(ChicoryInternals.compilerOptions(com.dylibso.chicory.compiler.MachineFactoryCompiler
+			.builder(Parser.parse(WasmModuleWriter.functions(1, 1)))
+			.withMaxFunctionsPerClass(3))).containsEntry("maxFunctionsPerClass", "3");
+	}
+
+	@Test
 	void entryWrittenOnAMissIsAHitThatRuns() throws IOException {
 		byte[] bytes = WasmModuleWriter.functions(3, 7);
 		MapCache cache = new MapCache();
