@@ -3,6 +3,12 @@ package io.github.chicorycache;
 import java.util.Map;
 
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import io.github.chicorycache.compiler.CompiledJarVerifier;
+import io.github.chicorycache.compiler.EntryJar;
+import io.github.chicorycache.compiler.HashedKeyCache;
+import io.github.chicorycache.compiler.Namespaces;
+import io.github.chicorycache.internal.ChicoryInternals;
+import io.github.chicorycache.spi.FaultRecorder;
 
 /**
  * White-box access for the benchmarks to the package-private steps of the cache, so that
@@ -14,7 +20,7 @@ public final class BenchmarkAccess {
 	}
 
 	/**
-	 * Binds a JAR to a namespace and key, as {@link CompilationProbe} does before
+	 * Binds a JAR to a namespace and key, as {@code CompilationProbe} does before
 	 * storing.
 	 * @param jar the JAR
 	 * @param namespace the namespace
@@ -22,18 +28,18 @@ public final class BenchmarkAccess {
 	 * @return the bound JAR
 	 */
 	public static byte[] bind(byte[] jar, String namespace, String key) {
-		return CompiledJarVerifier.bind(jar, CompilationProbe.binding(namespace, key));
+		return CompiledJarVerifier.bind(jar, CompiledJarVerifier.binding(namespace, key));
 	}
 
 	/**
-	 * Verifies a bound JAR, as {@link CompilationProbe} does after reading.
+	 * Verifies a bound JAR, as {@code CompilationProbe} does after reading.
 	 * @param jar the bound JAR
 	 * @param namespace the namespace
 	 * @param key the module digest
 	 */
 	public static void verify(byte[] jar, String namespace, String key) {
 		try {
-			CompiledJarVerifier.verify(jar, CompilationProbe.binding(namespace, key));
+			CompiledJarVerifier.verify(jar, CompiledJarVerifier.binding(namespace, key));
 		}
 		catch (CompiledJarVerifier.InvalidEntryException ex) {
 			throw new IllegalStateException(ex.getMessage());
@@ -42,7 +48,7 @@ public final class BenchmarkAccess {
 
 	/**
 	 * Returns the key under which a {@link ChicoryCompiler} stores a module in a cache
-	 * other than a {@link DirectoryCache} (see {@link HashedKeyCache}).
+	 * other than a {@link DirectoryCache} (see {@code HashedKeyCache}).
 	 * @param namespace the namespace
 	 * @param key the module digest
 	 * @return the key in the underlying cache
@@ -59,7 +65,7 @@ public final class BenchmarkAccess {
 			public void putIfAbsent(String k, byte[] data) {
 			}
 
-		}, namespace).key(key);
+		}, namespace, new FaultRecorder(java.time.Clock.systemUTC(), BenchmarkAccess.class)).key(key);
 	}
 
 	/**
@@ -69,7 +75,7 @@ public final class BenchmarkAccess {
 	 * @return the fingerprint
 	 */
 	public static String fingerprint(MachineFactoryCompiler.Builder builder) {
-		return String.valueOf(CompilerOptions.fingerprint(builder));
+		return Namespaces.fingerprint(ChicoryInternals.compilerOptions(builder));
 	}
 
 	/**
@@ -81,7 +87,7 @@ public final class BenchmarkAccess {
 	 * @return the JAR
 	 */
 	public static byte[] jar(String mainClass, Map<String, byte[]> classes, int level) {
-		return DirectCompiler.jar(mainClass, classes, level);
+		return EntryJar.write(mainClass, classes, level);
 	}
 
 }
