@@ -24,8 +24,8 @@ import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import io.github.chicorycache.spi.CacheNamespace;
-import io.github.chicorycache.spi.NamespacedCache;
 import io.github.chicorycache.spi.FaultRecorder;
+import io.github.chicorycache.spi.NamespacedCache;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -9,8 +9,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
-import java.nio.file.LinkOption;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
@@ -48,8 +48,8 @@ import java.util.regex.Pattern;
 
 import com.dylibso.chicory.compiler.Cache;
 import io.github.chicorycache.spi.CacheNamespace;
-import io.github.chicorycache.spi.NamespacedCache;
 import io.github.chicorycache.spi.FaultRecorder;
+import io.github.chicorycache.spi.NamespacedCache;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -18,8 +18,8 @@ import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
-import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.CompilerFixtures.RecordingListener;
+import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -27,11 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import static io.github.chicorycache.testsupport.Await.await;
 import static io.github.chicorycache.CompilerFixtures.call;
 import static io.github.chicorycache.CompilerFixtures.directoryCache;
 import static io.github.chicorycache.CompilerFixtures.parse;
 import static io.github.chicorycache.CompilerFixtures.small;
+import static io.github.chicorycache.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
