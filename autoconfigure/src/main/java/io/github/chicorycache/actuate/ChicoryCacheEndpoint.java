@@ -10,7 +10,6 @@ import java.util.Optional;
 
 import io.github.chicorycache.CacheEntry;
 import io.github.chicorycache.CacheFault;
-
 import io.github.chicorycache.CacheKey;
 import io.github.chicorycache.CacheLimits;
 import io.github.chicorycache.CacheStats;
@@ -39,8 +38,6 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
  * may be written as such, since servlet containers refuse {@code %2F} in paths by
  * default. Every key and namespace is validated, so no input can reach a file outside the
  * cache directory.
- *
- * @author chicory-cache
  */
 @Endpoint(id = "chicorycache")
 public class ChicoryCacheEndpoint {

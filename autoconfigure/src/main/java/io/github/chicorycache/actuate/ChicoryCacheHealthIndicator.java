@@ -25,8 +25,6 @@ import org.springframework.boot.health.contributor.Health;
  * Always {@code UP}: the application works without the cache, by compiling, so a broken
  * cache must not take it out of a load balancer. Degradation (a directory that cannot be
  * written, recent I/O failures) shows in the details and in one warning log line.
- *
- * @author chicory-cache
  */
 public class ChicoryCacheHealthIndicator extends AbstractHealthIndicator {
 

@@ -12,8 +12,6 @@ import io.micrometer.core.instrument.binder.cache.CacheMeterBinder;
  * {@code cache.evictions}, {@code cache.size}) for a {@link DirectoryCache}, plus
  * {@code chicory.cache.size.bytes}. The counters are the cache's lifetime counters, which
  * the endpoint's {@code reset-stats} does not reset, so they never go backwards.
- *
- * @author chicory-cache
  */
 public class ChicoryCacheMeterBinder extends CacheMeterBinder<DirectoryCache> {
 

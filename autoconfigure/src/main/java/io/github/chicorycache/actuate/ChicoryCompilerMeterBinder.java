@@ -14,8 +14,6 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * The {@code chicory.compile} timer, tagged {@code source=memory|disk|compiler}, and the
  * {@code chicory.compile.recovered} counter of a {@link ChicoryCompiler}. Reads the
  * compiler's statistics, so no second code path observes compilations.
- *
- * @author chicory-cache
  */
 public class ChicoryCompilerMeterBinder implements MeterBinder {
 

@@ -24,8 +24,6 @@ import org.springframework.core.io.support.ResourcePatternResolver;
  * Auto-configuration} for the Chicory compile cache: a {@link DirectoryCache} from the
  * {@code chicory.cache.*} properties, a {@link ChicoryCompiler} using it, periodic
  * cleanup and warm-up.
- *
- * @author chicory-cache
  */
 @AutoConfiguration
 @ConditionalOnClass(MachineFactoryCompiler.class)

@@ -16,8 +16,6 @@ import org.springframework.context.annotation.Bean;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} for the {@link ChicoryCacheEndpoint}.
- *
- * @author chicory-cache
  */
 @AutoConfiguration(after = ChicoryCacheAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })

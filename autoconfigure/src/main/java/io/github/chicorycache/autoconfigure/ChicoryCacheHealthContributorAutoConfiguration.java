@@ -15,8 +15,6 @@ import org.springframework.context.annotation.Bean;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} for the {@link ChicoryCacheHealthIndicator}, contributed as
  * {@code chicoryCache}.
- *
- * @author chicory-cache
  */
 @AutoConfiguration(after = ChicoryCacheAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })

@@ -16,8 +16,6 @@ import org.springframework.context.annotation.Bean;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
  * Auto-configuration} for the Chicory cache and compiler meters, bound to every meter
  * registry as {@link MeterBinder} beans.
- *
- * @author chicory-cache
  */
 @AutoConfiguration(after = ChicoryCacheAutoConfiguration.class)
 @ConditionalOnClass(MeterBinder.class)

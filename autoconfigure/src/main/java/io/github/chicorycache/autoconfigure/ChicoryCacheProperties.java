@@ -19,8 +19,6 @@ import org.springframework.validation.Validator;
  * <p>
  * Validates itself, so that bad values fail startup with a message naming the property
  * even without a Bean Validation provider on the classpath.
- *
- * @author chicory-cache
  */
 @ConfigurationProperties("chicory.cache")
 public class ChicoryCacheProperties implements Validator {

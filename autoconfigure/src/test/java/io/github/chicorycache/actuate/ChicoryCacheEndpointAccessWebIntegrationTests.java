@@ -29,8 +29,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Web integration tests for {@link ChicoryCacheEndpoint} with
  * {@code management.endpoint.chicorycache.access=read-only}: the write and delete
  * operations are not mapped.
- *
- * @author chicory-cache
  */
 @SpringBootTest(classes = EndpointTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=chicorycache",

@@ -23,8 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Web integration tests for {@link ChicoryCacheEndpoint} when it is not exposed.
- *
- * @author chicory-cache
  */
 @SpringBootTest(classes = EndpointTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=health", "spring.jmx.enabled=false" })

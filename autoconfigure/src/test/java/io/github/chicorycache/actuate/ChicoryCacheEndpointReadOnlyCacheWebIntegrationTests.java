@@ -30,8 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Web integration tests for {@link ChicoryCacheEndpoint} over a read-only cache
  * ({@code chicory.cache.read-only=true}) that another process filled: reads work,
  * deletions are refused with 409.
- *
- * @author chicory-cache
  */
 @SpringBootTest(classes = EndpointTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=chicorycache,health",

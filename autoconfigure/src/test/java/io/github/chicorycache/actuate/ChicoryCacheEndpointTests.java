@@ -1,18 +1,15 @@
 package io.github.chicorycache.actuate;
 
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
-import com.dylibso.chicory.compiler.Cache;
 import com.dylibso.chicory.wasm.WasmModule;
-import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.CacheKey;
 import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.DirectoryCache;
 import io.github.chicorycache.actuate.ChicoryCacheEndpoint.CacheReport;
 import io.github.chicorycache.actuate.ChicoryCacheEndpoint.EntriesReport;
 import io.github.chicorycache.actuate.ChicoryCacheEndpoint.MessageReport;
+import io.github.chicorycache.testsupport.MapCache;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,8 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for {@link ChicoryCacheEndpoint} called directly, for the cases that the HTTP
  * tests do not reach.
- *
- * @author chicory-cache
  */
 class ChicoryCacheEndpointTests {
 

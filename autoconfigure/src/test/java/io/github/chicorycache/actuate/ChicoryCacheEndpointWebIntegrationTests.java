@@ -43,8 +43,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Web integration tests for {@link ChicoryCacheEndpoint}: every operation and status over
  * real HTTP.
- *
- * @author chicory-cache
  */
 @SpringBootTest(classes = EndpointTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=chicorycache,health,metrics",

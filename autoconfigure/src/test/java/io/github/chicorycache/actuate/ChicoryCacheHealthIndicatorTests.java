@@ -27,8 +27,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link ChicoryCacheHealthIndicator}.
- *
- * @author chicory-cache
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ChicoryCacheHealthIndicatorTests {

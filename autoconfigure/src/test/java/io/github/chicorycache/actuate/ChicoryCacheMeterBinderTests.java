@@ -21,8 +21,6 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * Tests for {@link ChicoryCacheMeterBinder} and {@link ChicoryCompilerMeterBinder}.
- *
- * @author chicory-cache
  */
 class ChicoryCacheMeterBinderTests {
 

@@ -5,8 +5,6 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 
 /**
  * A minimal application for the web integration tests of the Actuator support.
- *
- * @author chicory-cache
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration

@@ -27,8 +27,6 @@ import org.springframework.http.ResponseEntity;
 
 /**
  * Helpers for the HTTP tests of the {@code chicorycache} endpoint.
- *
- * @author chicory-cache
  */
 final class EndpointTestSupport {
 

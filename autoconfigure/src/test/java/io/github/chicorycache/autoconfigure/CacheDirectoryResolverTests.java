@@ -23,8 +23,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Tests for {@link CacheDirectoryResolver}.
- *
- * @author chicory-cache
  */
 @ExtendWith(OutputCaptureExtension.class)
 class CacheDirectoryResolverTests {

@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -20,7 +18,6 @@ import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
-import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.CompilationEvent;
 import io.github.chicorycache.CompilationListener;
@@ -31,6 +28,7 @@ import io.github.chicorycache.actuate.ChicoryCacheEndpoint;
 import io.github.chicorycache.actuate.ChicoryCacheHealthIndicator;
 import io.github.chicorycache.actuate.ChicoryCacheMeterBinder;
 import io.github.chicorycache.actuate.ChicoryCompilerMeterBinder;
+import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,8 +45,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link ChicoryCacheAutoConfiguration}.
- *
- * @author chicory-cache
  */
 class ChicoryCacheAutoConfigurationTests {
 

@@ -2,9 +2,9 @@ package io.github.chicorycache.autoconfigure;
 
 import java.nio.file.Path;
 
-import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.actuate.ChicoryCacheEndpoint;
+import io.github.chicorycache.testsupport.MapCache;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,8 +18,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link ChicoryCacheEndpointAutoConfiguration}.
- *
- * @author chicory-cache
  */
 class ChicoryCacheEndpointAutoConfigurationTests {
 

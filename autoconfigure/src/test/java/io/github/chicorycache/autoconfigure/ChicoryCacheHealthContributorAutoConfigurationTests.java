@@ -2,10 +2,10 @@ package io.github.chicorycache.autoconfigure;
 
 import java.nio.file.Path;
 
-import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.DirectoryCache;
 import io.github.chicorycache.actuate.ChicoryCacheHealthIndicator;
+import io.github.chicorycache.testsupport.MapCache;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,8 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link ChicoryCacheHealthContributorAutoConfiguration}.
- *
- * @author chicory-cache
  */
 class ChicoryCacheHealthContributorAutoConfigurationTests {
 

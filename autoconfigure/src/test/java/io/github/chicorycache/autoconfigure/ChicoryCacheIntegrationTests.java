@@ -33,8 +33,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Integration tests: an application that warms up a real module (WABT's {@code wat2wasm},
  * about 1.4 MB) fills the cache, and a second application over the same directory gets it
  * from disk.
- *
- * @author chicory-cache
  */
 class ChicoryCacheIntegrationTests {
 

@@ -20,8 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link ChicoryCacheMetricsAutoConfiguration}.
- *
- * @author chicory-cache
  */
 class ChicoryCacheMetricsAutoConfigurationTests {
 

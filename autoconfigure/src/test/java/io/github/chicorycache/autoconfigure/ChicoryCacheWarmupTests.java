@@ -29,8 +29,6 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tests for {@link ChicoryCacheWarmup} as auto-configured by
  * {@link ChicoryCacheAutoConfiguration}.
- *
- * @author chicory-cache
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ChicoryCacheWarmupTests {

@@ -228,7 +228,10 @@ public final class CompiledJarVerifier {
 						// differs outside it.
 						utf8[i] = new String(bytes, StandardCharsets.UTF_8);
 					}
-					case 7 -> classNameIndexes[classes++] = Short.toUnsignedInt(buffer.getShort());
+					case 7 -> {
+						classNameIndexes[classes] = Short.toUnsignedInt(buffer.getShort());
+						classes++;
+					}
 					case 8, 16, 19, 20 -> buffer.getShort();
 					case 15 -> {
 						buffer.get();
