@@ -1,6 +1,8 @@
-package io.github.chicorycache.autoconfigure;
+package io.github.chicorycache;
 
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -8,62 +10,70 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
-import java.util.Map;
-import java.util.Properties;
+import java.util.Objects;
 import java.util.function.Function;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.core.env.Environment;
-
 /**
- * Chooses the cache directory when none is configured: {@code $XDG_CACHE_HOME/chicory},
+ * The directory a cache uses when none is configured: {@code $XDG_CACHE_HOME/chicory},
  * else {@code ~/.cache/chicory}; when that cannot be written, a per-user directory under
  * {@code java.io.tmpdir} (logged).
  * <p>
  * The per-user directory has a predictable name in a directory that everybody can write,
  * so it is only used when it does not exist yet or is a real directory owned by the user
  * of this process. Otherwise someone else created it, possibly filled with bytecode that
- * this application would run, and a fresh private directory is used instead.
+ * the application would run, and a fresh private directory is used instead.
+ * <p>
+ * Resolving creates nothing but that private directory; {@link DirectoryCache} creates
+ * the cache directory (owner-only) when it opens.
  */
-final class CacheDirectoryResolver {
+public final class DefaultCacheDirectory {
 
-	private static final Log logger = LogFactory.getLog(CacheDirectoryResolver.class);
+	private static final Logger logger = System.getLogger(DefaultCacheDirectory.class.getName());
 
 	private final Function<String, @Nullable String> lookup;
 
-	CacheDirectoryResolver(Map<String, String> environment, Properties systemProperties) {
-		this((name) -> (environment.get(name) != null) ? environment.get(name) : systemProperties.getProperty(name));
-	}
-
-	private CacheDirectoryResolver(Function<String, @Nullable String> lookup) {
-		this.lookup = lookup;
+	private DefaultCacheDirectory(Function<String, @Nullable String> lookup) {
+		this.lookup = Objects.requireNonNull(lookup, "lookup");
 	}
 
 	/**
-	 * Returns a resolver that reads {@code XDG_CACHE_HOME}, {@code user.home},
-	 * {@code user.name} and {@code java.io.tmpdir} from the Spring environment, which
-	 * includes the system environment and the system properties.
-	 * @param environment the environment
-	 * @return the resolver
+	 * Resolves the default directory from the process environment
+	 * ({@code XDG_CACHE_HOME}) and the system properties ({@code user.home},
+	 * {@code user.name}, {@code java.io.tmpdir}).
+	 * @return the directory
+	 * @throws IllegalStateException if only the temporary directory is left and no
+	 * private directory can be created there
 	 */
-	static CacheDirectoryResolver of(Environment environment) {
-		return new CacheDirectoryResolver(environment::getProperty);
+	public static Path resolve() {
+		return resolve((name) -> {
+			String value = System.getenv(name);
+			return (value != null) ? value : System.getProperty(name);
+		});
 	}
 
-	Path resolve(@Nullable Path configured) {
-		if (configured != null) {
-			return configured;
-		}
+	/**
+	 * Resolves the default directory with the values that a lookup gives for
+	 * {@code XDG_CACHE_HOME}, {@code user.home}, {@code user.name} and
+	 * {@code java.io.tmpdir}, for example those of an application's environment.
+	 * @param lookup the value of a variable or property, or {@code null} if unset
+	 * @return the directory
+	 * @throws IllegalStateException if only the temporary directory is left and no
+	 * private directory can be created there
+	 */
+	public static Path resolve(Function<String, @Nullable String> lookup) {
+		return new DefaultCacheDirectory(lookup).resolveDirectory();
+	}
+
+	private Path resolveDirectory() {
 		Path preferred = preferred();
 		if (preferred != null && isWritable(preferred)) {
 			return preferred;
 		}
 		Path fallback = fallback();
-		logger.info("Chicory cache directory " + ((preferred != null) ? preferred + " is not writable" : "is unknown")
-				+ "; using " + fallback + " (set chicory.cache.directory to choose one)");
+		logger.log(Level.INFO, () -> "Chicory cache directory "
+				+ ((preferred != null) ? preferred + " is not writable" : "is unknown") + "; using " + fallback);
 		return fallback;
 	}
 
@@ -92,14 +102,15 @@ final class CacheDirectoryResolver {
 		}
 		try {
 			Path own = Files.createTempDirectory(tmpdir, "chicory-cache-" + user + "-", ownerOnly(tmpdir));
-			logger.warn("Chicory cache directory " + fallback + " is not a directory owned by this user; using " + own
-					+ " instead, which is not kept across restarts (set chicory.cache.directory to choose one)");
+			logger.log(Level.WARNING, "Chicory cache directory " + fallback
+					+ " is not a directory owned by this user; using " + own
+					+ " instead, which is not kept across restarts (configure a cache directory to keep entries)");
 			return own;
 		}
 		catch (IOException | RuntimeException ex) {
 			throw new IllegalStateException("Chicory cache directory " + fallback
 					+ " is not a directory owned by this user, and no private directory could be created in " + tmpdir
-					+ "; set chicory.cache.directory", ex);
+					+ "; configure a cache directory", ex);
 		}
 	}
 
