@@ -1,27 +1,29 @@
-package io.github.chicorycache.actuate;
+package io.github.chicorycache.autoconfigure.endpoint;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 import io.github.chicorycache.CacheEntry;
-import io.github.chicorycache.CacheFault;
-
 import io.github.chicorycache.CacheKey;
-import io.github.chicorycache.CacheLimits;
 import io.github.chicorycache.CacheStats;
 import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.CleanupResult;
-import io.github.chicorycache.CompilationSource;
-import io.github.chicorycache.CompilerStats;
 import io.github.chicorycache.DirectoryCache;
-import io.github.chicorycache.EvictionCause;
+import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.CacheDescriptor;
+import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.CleanupDescriptor;
+import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.CompilerDescriptor;
+import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.EntriesDescriptor;
+import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.EntryDescriptor;
+import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.FaultDescriptor;
+import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.LimitsDescriptor;
+import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.MessageDescriptor;
+import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.RemovalDescriptor;
+import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.StatsDescriptor;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -29,18 +31,17 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.Selector.Match;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
-import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
- * {@link Endpoint @Endpoint} to inspect and manage the Chicory compile cache.
+ * {@link Endpoint @Endpoint} to inspect and manage the Chicory compile cache. Returns
+ * descriptors, or {@code null} for an entry that does not exist; invalid input is an
+ * {@link InvalidEndpointRequestException}. Over HTTP, the
+ * {@link ChicoryCacheEndpointWebExtension} decides the statuses.
  * <p>
- * Keys in paths may use the file-safe form ({@code sha-256:KRgy...pb-w}, URL-safe base64
- * without padding) or the raw form, URL-encoded or as it is: a {@code /} of a raw digest
- * may be written as such, since servlet containers refuse {@code %2F} in paths by
- * default. Every key and namespace is validated, so no input can reach a file outside the
- * cache directory.
- *
- * @author chicory-cache
+ * Keys may use the file-safe form ({@code sha-256:KRgy...pb-w}, URL-safe base64 without
+ * padding) or the raw form; the segments of a raw digest's {@code /} are joined again.
+ * Every key and namespace is validated, so no input can reach a file outside the cache
+ * directory.
  */
 @Endpoint(id = "chicorycache")
 public class ChicoryCacheEndpoint {
@@ -64,144 +65,188 @@ public class ChicoryCacheEndpoint {
 	 */
 	private volatile CacheStats statsBaseline = CacheStats.ZERO;
 
+	/**
+	 * Creates an endpoint.
+	 * @param compiler the compiler
+	 * @param cache the directory cache whose entries the endpoint lists and whose
+	 * statistics it shows, {@code null} if there is none (disabled, or a cache of the
+	 * application's own)
+	 */
 	public ChicoryCacheEndpoint(ChicoryCompiler compiler, @Nullable DirectoryCache cache) {
 		this.compiler = compiler;
 		this.cache = cache;
 	}
 
+	/**
+	 * Describes the cache and the compiler.
+	 * @return the description
+	 */
 	@ReadOperation
-	public CacheReport report() {
-		CompilerStats compilerStats = this.compiler.stats();
-		Map<String, SourceReport> compilations = new LinkedHashMap<>();
-		for (CompilationSource source : CompilationSource.values()) {
-			compilations.put(lower(source),
-					new SourceReport(compilerStats.compilations(source), compilerStats.time(source).toMillis()));
-		}
-		Duration saved = compilerStats.timeSaved();
-		CompilerReport compilerReport = new CompilerReport(compilations, compilerStats.recovered(),
-				compilerStats.failures(), compilerStats.memoryEntries(), compilerStats.memoryBytes(),
-				(saved != null) ? saved.toMillis() : null, compilerStats.faults(),
-				FaultReport.of(compilerStats.lastFault()));
+	public CacheDescriptor report() {
+		CompilerDescriptor compiler = CompilerDescriptor.of(this.compiler.stats());
 		DirectoryCache cache = this.cache;
 		if (cache == null) {
-			return new CacheReport(null, this.compiler.namespace(), this.compiler.chicoryVersion(),
-					this.compiler.cache() != null, false, false, null, null, null, null, compilerReport);
+			return new CacheDescriptor(null, this.compiler.namespace(), this.compiler.chicoryVersion(),
+					this.compiler.cache() != null, false, false, null, null, null, null, compiler);
 		}
-		CacheStats baseline = this.statsBaseline;
-		CacheStats stats = cache.stats().minus(baseline);
-		CacheLimits limits = cache.limits();
-		LimitsReport limitsReport = new LimitsReport(limits.maxSizeBytes(),
-				(limits.maxEntries() != Long.MAX_VALUE) ? limits.maxEntries() : null,
-				(limits.maxAge() != null) ? limits.maxAge().toString() : null);
-		Map<String, Long> evictions = new LinkedHashMap<>();
-		for (EvictionCause cause : EvictionCause.values()) {
-			evictions.put(lower(cause), stats.evictions(cause));
-		}
-		StatsReport statsReport = new StatsReport(stats.entryCount(), stats.totalBytes(), stats.hits(), stats.misses(),
-				stats.hitRatio(), stats.puts(), stats.putFailures(), evictions, stats.corruptEntries(),
-				stats.bytesRead(), stats.bytesWritten(), stats.faults());
-		return new CacheReport(cache.root().toString(), this.compiler.namespace(), this.compiler.chicoryVersion(), true,
-				cache.isReadOnly(), cache.isWritable(), limitsReport, statsReport,
-				CleanupReport.of(stats.lastCleanup()), FaultReport.of((stats.faults() > 0) ? stats.lastFault() : null),
-				compilerReport);
+		CacheStats stats = cache.stats().minus(this.statsBaseline);
+		return new CacheDescriptor(cache.root().toString(), this.compiler.namespace(), this.compiler.chicoryVersion(),
+				true, cache.isReadOnly(), cache.isWritable(), LimitsDescriptor.of(cache.limits()),
+				StatsDescriptor.of(stats), CleanupDescriptor.of(stats.lastCleanup()),
+				FaultDescriptor.of((stats.faults() > 0) ? stats.lastFault() : null), compiler);
 	}
 
+	/**
+	 * Lists the entries ({@code entries}) or describes one.
+	 * @param path {@code entries}, or the key (whose raw digest may be split at its
+	 * {@code /})
+	 * @param limit how many entries to list, 1 to 10000 (default 100)
+	 * @param namespace the namespace of the entry, the compiler's by default
+	 * @return an {@link EntriesDescriptor} or an {@link EntryDescriptor}, or {@code null}
+	 * if there is no such entry
+	 * @throws InvalidEndpointRequestException if the key, namespace or limit is invalid
+	 */
 	@ReadOperation
-	public WebEndpointResponse<OperationResponseBody> entry(@Selector(match = Match.ALL_REMAINING) String[] path,
+	public @Nullable OperationResponseBody entry(@Selector(match = Match.ALL_REMAINING) String[] path,
 			@Nullable Integer limit, @Nullable String namespace) {
-		DirectoryCache cache = this.cache;
-		if (cache == null) {
-			return notFound("No directory cache is configured");
-		}
 		String key = key(path);
-		if (ENTRIES.equals(key)) {
-			return entries(cache, limit);
-		}
-		try {
-			DirectoryCache.Namespace view = cache
-				.namespace((namespace != null) ? namespace : this.compiler.namespace());
-			Optional<CacheEntry> entry = view.entry(key);
-			return entry
-				.<WebEndpointResponse<OperationResponseBody>>map(
-						(found) -> new WebEndpointResponse<>(EntryReport.of(found), WebEndpointResponse.STATUS_OK))
-				.orElseGet(() -> notFound("No entry for " + key + " in namespace " + view.name()));
-		}
-		catch (IllegalArgumentException ex) {
-			return badRequest(ex.getMessage());
-		}
+		return ENTRIES.equals(key) ? entries(limit) : findEntry(key, namespace);
 	}
 
-	@DeleteOperation
-	public WebEndpointResponse<OperationResponseBody> clear() {
+	/**
+	 * Lists the entries of all namespaces, most recently used first; none without a
+	 * directory cache.
+	 * @param limit how many entries to list, 1 to 10000 (default 100)
+	 * @return the entries
+	 * @throws InvalidEndpointRequestException if the limit is out of range
+	 */
+	public EntriesDescriptor entries(@Nullable Integer limit) {
+		int effective = (limit != null) ? limit : DEFAULT_LIMIT;
+		if (effective < 1 || effective > MAX_LIMIT) {
+			String message = "limit must be between 1 and " + MAX_LIMIT + ", was " + effective;
+			throw new InvalidEndpointRequestException(message, message);
+		}
 		DirectoryCache cache = this.cache;
 		if (cache == null) {
-			return notFound("No directory cache is configured");
+			return new EntriesDescriptor(0, List.of());
 		}
-		try {
-			CleanupResult result = cache.clear();
-			this.compiler.clearMemory();
-			return new WebEndpointResponse<>(new ClearReport(result.evictedTotal(), result.bytesFreed()),
-					WebEndpointResponse.STATUS_OK);
-		}
-		catch (IllegalStateException ex) {
-			return conflict(ex.getMessage());
-		}
+		List<CacheEntry> all = cache.entries();
+		return new EntriesDescriptor(all.size(), all.stream().limit(effective).map(EntryDescriptor::of).toList());
 	}
 
+	/**
+	 * Describes the entry of a key.
+	 * @param key the key, raw or file-safe
+	 * @param namespace the namespace, the compiler's by default
+	 * @return the entry, or {@code null} if there is none (always without a directory
+	 * cache)
+	 * @throws InvalidEndpointRequestException if the key or namespace is invalid
+	 */
+	public @Nullable EntryDescriptor findEntry(String key, @Nullable String namespace) {
+		CacheKey parsed = parse(key);
+		return find(parsed, namespace(namespace)).map(EntryDescriptor::of).orElse(null);
+	}
+
+	/**
+	 * Removes every entry of the cache (all namespaces) and forgets the compiled modules
+	 * held in this JVM, with {@link ChicoryCompiler#clear()}.
+	 * @return what was removed
+	 * @throws IllegalStateException if the cache cannot be written (read-only)
+	 */
 	@DeleteOperation
-	public WebEndpointResponse<OperationResponseBody> evict(@Selector(match = Match.ALL_REMAINING) String[] path,
+	public RemovalDescriptor clear() {
+		DirectoryCache cache = this.cache;
+		long bytesBefore = (cache != null) ? cache.stats().totalBytes() : 0;
+		long removed = this.compiler.clear();
+		Long bytesFreed = (cache != null) ? Math.max(0, bytesBefore - cache.stats().totalBytes()) : null;
+		return new RemovalDescriptor(removed, bytesFreed);
+	}
+
+	/**
+	 * Removes the entry of a key and, in the compiler's namespace, the module's compiled
+	 * code held in this JVM, with {@link ChicoryCompiler#evict(String)}.
+	 * @param path the key (whose raw digest may be split at its {@code /})
+	 * @param namespace the namespace, the compiler's by default
+	 * @return what was removed, or {@code null} if there was no such entry
+	 * @throws InvalidEndpointRequestException if the key or namespace is invalid
+	 * @throws IllegalStateException if the cache cannot be written (read-only)
+	 */
+	@DeleteOperation
+	public @Nullable RemovalDescriptor evict(@Selector(match = Match.ALL_REMAINING) String[] path,
 			@Nullable String namespace) {
-		DirectoryCache cache = this.cache;
-		if (cache == null) {
-			return notFound("No directory cache is configured");
+		CacheKey key = parse(key(path));
+		String name = namespace(namespace);
+		Optional<CacheEntry> entry = find(key, name);
+		boolean removed;
+		if (name.equals(this.compiler.namespace())) {
+			removed = this.compiler.evict(chicoryDigest(key));
 		}
-		String key = key(path);
-		try {
-			DirectoryCache.Namespace view = cache
-				.namespace((namespace != null) ? namespace : this.compiler.namespace());
-			Optional<CacheEntry> entry = view.entry(key);
-			if (entry.isEmpty() || !view.evict(key)) {
-				return notFound("No entry for " + key + " in namespace " + view.name());
-			}
-			this.compiler.clearMemory();
-			return new WebEndpointResponse<>(new ClearReport(1, entry.get().sizeBytes()),
-					WebEndpointResponse.STATUS_OK);
+		else {
+			DirectoryCache cache = this.cache;
+			removed = cache != null && cache.namespace(name).evict(key.value());
 		}
-		catch (IllegalArgumentException ex) {
-			return badRequest(ex.getMessage());
-		}
-		catch (IllegalStateException ex) {
-			return conflict(ex.getMessage());
-		}
+		return removed ? new RemovalDescriptor(1, entry.map(CacheEntry::sizeBytes).orElse(null)) : null;
 	}
 
+	/**
+	 * Runs an action: {@code cleanup} (a cleanup pass now) or {@code reset-stats}
+	 * (statistics shown from now on).
+	 * @param action the action
+	 * @return the cleanup pass or a message, or {@code null} for a cleanup without a
+	 * directory cache
+	 * @throws InvalidEndpointRequestException if the action is unknown
+	 */
 	@WriteOperation
-	public WebEndpointResponse<OperationResponseBody> action(String action) {
+	public @Nullable OperationResponseBody action(String action) {
 		DirectoryCache cache = this.cache;
-		if (cache == null) {
-			return notFound("No directory cache is configured");
-		}
 		return switch (action.trim().toLowerCase(Locale.ROOT)) {
 			case "cleanup" -> {
-				CleanupResult result = cache.cleanup();
-				yield new WebEndpointResponse<>(CleanupReport.of(result), WebEndpointResponse.STATUS_OK);
+				CleanupResult result = (cache != null) ? cache.cleanup() : null;
+				yield CleanupDescriptor.of(result);
 			}
 			case "reset-stats" -> {
-				this.statsBaseline = cache.stats();
-				yield new WebEndpointResponse<>(new MessageReport("Statistics reset"), WebEndpointResponse.STATUS_OK);
+				this.statsBaseline = (cache != null) ? cache.stats() : CacheStats.ZERO;
+				yield new MessageDescriptor("Statistics reset");
 			}
-			default -> badRequest("Unknown action '" + action + "'; use 'cleanup' or 'reset-stats'");
+			default -> {
+				String message = "Unknown action '" + action + "'; use 'cleanup' or 'reset-stats'";
+				throw new InvalidEndpointRequestException(message, message);
+			}
 		};
 	}
 
-	private WebEndpointResponse<OperationResponseBody> entries(DirectoryCache cache, @Nullable Integer limit) {
-		int effective = (limit != null) ? limit : DEFAULT_LIMIT;
-		if (effective < 1 || effective > MAX_LIMIT) {
-			return badRequest("limit must be between 1 and " + MAX_LIMIT);
+	/**
+	 * Returns the namespace that a request means.
+	 * @param namespace the requested namespace, or {@code null} for the compiler's
+	 * @return the namespace
+	 */
+	String namespace(@Nullable String namespace) {
+		return (namespace != null) ? namespace : this.compiler.namespace();
+	}
+
+	/**
+	 * Explains why there is no directory cache, for messages.
+	 * @return the reason, or {@code null} if there is a directory cache
+	 */
+	@Nullable String whyNoDirectoryCache() {
+		if (this.cache != null) {
+			return null;
 		}
-		List<CacheEntry> all = cache.entries();
-		List<EntryReport> entries = all.stream().limit(effective).map(EntryReport::of).toList();
-		return new WebEndpointResponse<>(new EntriesReport(all.size(), entries), WebEndpointResponse.STATUS_OK);
+		return (this.compiler.cache() != null) ? "the application's own Cache is not a directory cache"
+				: "compiled modules are not stored (chicory.cache.enabled=false)";
+	}
+
+	private Optional<CacheEntry> find(CacheKey key, String namespace) {
+		DirectoryCache cache = this.cache;
+		if (cache == null) {
+			return Optional.empty();
+		}
+		try {
+			return cache.namespace(namespace).entry(key.value());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), String.valueOf(ex.getMessage()));
+		}
 	}
 
 	/**
@@ -210,219 +255,33 @@ public class ChicoryCacheEndpoint {
 	 * so it is accepted as a path separator. The key is validated afterwards like any
 	 * other.
 	 */
-	private static String key(String[] path) {
+	static String key(String[] path) {
 		return String.join("/", path);
 	}
 
-	private static WebEndpointResponse<OperationResponseBody> notFound(String message) {
-		return new WebEndpointResponse<>(new MessageReport(message), WebEndpointResponse.STATUS_NOT_FOUND);
-	}
-
-	private static WebEndpointResponse<OperationResponseBody> badRequest(@Nullable String message) {
-		return new WebEndpointResponse<>(new MessageReport(String.valueOf(message)),
-				WebEndpointResponse.STATUS_BAD_REQUEST);
-	}
-
-	private static WebEndpointResponse<OperationResponseBody> conflict(@Nullable String message) {
-		return new WebEndpointResponse<>(new MessageReport(String.valueOf(message)), 409);
-	}
-
-	private static String lower(Enum<?> value) {
-		return value.name().toLowerCase(Locale.ROOT);
-	}
-
-	private static @Nullable String text(@Nullable Instant instant) {
-		return (instant != null) ? instant.toString() : null;
-	}
-
-	/**
-	 * The state of the cache and the compiler.
-	 *
-	 * @param directory the cache directory, or {@code null} without a directory cache
-	 * @param namespace the namespace of this application's entries
-	 * @param chicoryVersion the Chicory compiler version
-	 * @param enabled whether compiled modules are stored
-	 * @param readOnly whether the cache only reads
-	 * @param writable whether the cache can currently store entries
-	 * @param limits the limits
-	 * @param stats the cache statistics
-	 * @param lastCleanup the last cleanup pass
-	 * @param lastFault the last absorbed failure
-	 * @param compiler the compiler statistics
-	 */
-	public record CacheReport(@Nullable String directory, String namespace, String chicoryVersion, boolean enabled,
-			boolean readOnly, boolean writable, @Nullable LimitsReport limits, @Nullable StatsReport stats,
-			@Nullable CleanupReport lastCleanup, @Nullable FaultReport lastFault,
-			CompilerReport compiler) implements OperationResponseBody {
-
-	}
-
-	/**
-	 * The limits of the cache.
-	 *
-	 * @param maxSizeBytes the maximum size
-	 * @param maxEntries the maximum number of entries, {@code null} if unlimited
-	 * @param maxAge the maximum age (ISO-8601), {@code null} if unlimited
-	 */
-	public record LimitsReport(long maxSizeBytes, @Nullable Long maxEntries, @Nullable String maxAge) {
-
-	}
-
-	/**
-	 * The statistics of the cache.
-	 *
-	 * @param entries entries in the directory
-	 * @param sizeBytes bytes in the directory
-	 * @param hits hits
-	 * @param misses misses
-	 * @param hitRatio hits over gets
-	 * @param puts entries stored
-	 * @param putFailures stores that failed
-	 * @param evictions evictions by cause
-	 * @param corruptEntries damaged entries found
-	 * @param bytesRead bytes returned by hits
-	 * @param bytesWritten bytes written
-	 * @param faults absorbed I/O failures
-	 */
-	public record StatsReport(long entries, long sizeBytes, long hits, long misses, double hitRatio, long puts,
-			long putFailures, Map<String, Long> evictions, long corruptEntries, long bytesRead, long bytesWritten,
-			long faults) {
-
-	}
-
-	/**
-	 * Compilations by source.
-	 *
-	 * @param compilations count and time by source
-	 * @param recovered damaged entries replaced by a fresh compilation
-	 * @param failures modules that could not be compiled
-	 * @param memoryEntries compiled modules held for reuse in this JVM
-	 * @param memoryBytes size of those
-	 * @param timeSavedMillis estimated compile time saved, {@code null} before the first
-	 * compilation
-	 * @param faults cache failures the compiler absorbed
-	 * @param lastFault the last of those
-	 */
-	public record CompilerReport(Map<String, SourceReport> compilations, long recovered, long failures,
-			long memoryEntries, long memoryBytes, @Nullable Long timeSavedMillis, long faults,
-			@Nullable FaultReport lastFault) {
-
-	}
-
-	/**
-	 * Compilations from one source.
-	 *
-	 * @param count number of compilations
-	 * @param timeMillis total time
-	 */
-	public record SourceReport(long count, long timeMillis) {
-
-	}
-
-	/**
-	 * A cleanup pass.
-	 *
-	 * @param startedAt start time
-	 * @param durationMillis duration
-	 * @param entriesBefore entries found
-	 * @param bytesBefore bytes found
-	 * @param evicted evictions by cause
-	 * @param bytesFreed bytes freed
-	 * @param tempFilesDeleted orphan temporary files deleted
-	 * @param entriesAfter entries left
-	 * @param bytesAfter bytes left
-	 */
-	public record CleanupReport(String startedAt, long durationMillis, long entriesBefore, long bytesBefore,
-			Map<String, Long> evicted, long bytesFreed, long tempFilesDeleted, long entriesAfter,
-			long bytesAfter) implements OperationResponseBody {
-
-		static @Nullable CleanupReport of(@Nullable CleanupResult result) {
-			if (result == null) {
-				return null;
-			}
-			Map<String, Long> evicted = new LinkedHashMap<>();
-			result.evicted().forEach((cause, count) -> evicted.put(lower(cause), count));
-			return new CleanupReport(result.startedAt().toString(), result.duration().toMillis(),
-					result.entriesBefore(), result.bytesBefore(), evicted, result.bytesFreed(),
-					result.tempFilesDeleted(), result.entriesAfter(), result.bytesAfter());
+	private static CacheKey parse(String key) {
+		try {
+			return CacheKey.parse(key);
 		}
-
-	}
-
-	/**
-	 * An absorbed failure.
-	 *
-	 * @param kind what the cache was doing
-	 * @param message what happened
-	 * @param time when
-	 */
-	public record FaultReport(String kind, String message, String time) {
-
-		static @Nullable FaultReport of(@Nullable CacheFault fault) {
-			return (fault != null) ? new FaultReport(lower(fault.kind()), fault.message(), fault.time().toString())
-					: null;
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), String.valueOf(ex.getMessage()));
 		}
-
 	}
 
 	/**
-	 * One cache entry.
-	 *
-	 * @param key the key, {@code null} if the entry's header is unreadable
-	 * @param id the key in file-safe form, for use in URLs
-	 * @param namespace the namespace
-	 * @param path the path relative to the cache directory
-	 * @param sizeBytes the file size
-	 * @param created when it was stored
-	 * @param lastAccess when it was last used by any process
+	 * Returns a key the way Chicory writes a module digest (standard base64, padded),
+	 * whatever form it was given in, since the compiler keeps modules in memory under
+	 * that form.
 	 */
-	public record EntryReport(@Nullable String key, @Nullable String id, String namespace, String path, long sizeBytes,
-			@Nullable String created, String lastAccess) implements OperationResponseBody {
-
-		static EntryReport of(CacheEntry entry) {
-			String key = entry.key();
-			String id = null;
-			if (key != null) {
-				try {
-					id = CacheKey.parse(key).fileSafe();
-				}
-				catch (IllegalArgumentException ex) {
-					// a damaged header; the entry is removed when next read
-				}
-			}
-			return new EntryReport(key, id, entry.namespace(), entry.path(), entry.sizeBytes(), text(entry.created()),
-					entry.lastAccess().toString());
+	private static String chicoryDigest(CacheKey key) {
+		try {
+			byte[] digest = Base64.getUrlDecoder().decode(key.fileSafe().substring(key.algorithm().length() + 1));
+			return key.algorithm() + ":" + Base64.getEncoder().encodeToString(digest);
 		}
-
-	}
-
-	/**
-	 * Entries, most recently used first.
-	 *
-	 * @param total the number of entries in the cache
-	 * @param entries the first entries, up to the limit
-	 */
-	public record EntriesReport(int total, List<EntryReport> entries) implements OperationResponseBody {
-
-	}
-
-	/**
-	 * What a delete removed.
-	 *
-	 * @param removedEntries entries removed
-	 * @param removedBytes bytes freed
-	 */
-	public record ClearReport(long removedEntries, long removedBytes) implements OperationResponseBody {
-
-	}
-
-	/**
-	 * A message.
-	 *
-	 * @param message the message
-	 */
-	public record MessageReport(String message) implements OperationResponseBody {
-
+		catch (IllegalArgumentException ex) {
+			// Not a whole number of bytes: no module has it, only the cache can.
+			return key.value();
+		}
 	}
 
 }

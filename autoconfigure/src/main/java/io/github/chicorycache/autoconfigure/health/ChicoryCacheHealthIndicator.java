@@ -1,10 +1,12 @@
-package io.github.chicorycache.actuate;
+package io.github.chicorycache.autoconfigure.health;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -25,8 +27,6 @@ import org.springframework.boot.health.contributor.Health;
  * Always {@code UP}: the application works without the cache, by compiling, so a broken
  * cache must not take it out of a load balancer. Degradation (a directory that cannot be
  * written, recent I/O failures) shows in the details and in one warning log line.
- *
- * @author chicory-cache
  */
 public class ChicoryCacheHealthIndicator extends AbstractHealthIndicator {
 
@@ -36,6 +36,8 @@ public class ChicoryCacheHealthIndicator extends AbstractHealthIndicator {
 	static final Duration RECENT = Duration.ofMinutes(10);
 
 	private static final Log logger = LogFactory.getLog(ChicoryCacheHealthIndicator.class);
+
+	private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder().appendInstant(3).toFormatter();
 
 	private final DirectoryCache cache;
 
@@ -79,8 +81,8 @@ public class ChicoryCacheHealthIndicator extends AbstractHealthIndicator {
 			builder.withDetail("problem", problem);
 		}
 		if (fault != null) {
-			builder.withDetail("lastFault",
-					fault.kind().name().toLowerCase(Locale.ROOT) + " at " + fault.time() + ": " + fault.message());
+			builder.withDetail("lastFault", fault.kind().name().toLowerCase(Locale.ROOT) + " at "
+					+ TIMESTAMP.format(fault.time()) + ": " + fault.message());
 		}
 		if (problem != null && this.degraded.compareAndSet(false, true)) {
 			logger

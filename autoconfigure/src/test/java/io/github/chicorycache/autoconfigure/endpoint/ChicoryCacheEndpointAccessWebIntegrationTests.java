@@ -1,4 +1,4 @@
-package io.github.chicorycache.actuate;
+package io.github.chicorycache.autoconfigure.endpoint;
 
 import java.nio.file.Path;
 
@@ -21,16 +21,14 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static io.github.chicorycache.actuate.EndpointTestSupport.exchange;
-import static io.github.chicorycache.actuate.EndpointTestSupport.module;
+import static io.github.chicorycache.autoconfigure.endpoint.EndpointTestSupport.exchange;
+import static io.github.chicorycache.autoconfigure.endpoint.EndpointTestSupport.module;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Web integration tests for {@link ChicoryCacheEndpoint} with
  * {@code management.endpoint.chicorycache.access=read-only}: the write and delete
  * operations are not mapped.
- *
- * @author chicory-cache
  */
 @SpringBootTest(classes = EndpointTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=chicorycache",

@@ -1,10 +1,12 @@
-package io.github.chicorycache.autoconfigure;
+package io.github.chicorycache.autoconfigure.endpoint;
 
 import java.nio.file.Path;
 
 import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.ChicoryCompiler;
-import io.github.chicorycache.actuate.ChicoryCacheEndpoint;
+import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheEndpoint;
+import io.github.chicorycache.autoconfigure.ChicoryCacheAutoConfiguration;
+import io.github.chicorycache.autoconfigure.ImportedAutoConfigurations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,8 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link ChicoryCacheEndpointAutoConfiguration}.
- *
- * @author chicory-cache
  */
 class ChicoryCacheEndpointAutoConfigurationTests {
 
@@ -36,7 +36,8 @@ class ChicoryCacheEndpointAutoConfigurationTests {
 	@Test
 	void endpointIsAvailableWhenExposed() {
 		runner().withPropertyValues("management.endpoints.web.exposure.include=chicorycache").run((context) -> {
-			assertThat(context).hasSingleBean(ChicoryCacheEndpoint.class);
+			assertThat(context).hasSingleBean(ChicoryCacheEndpoint.class)
+				.hasSingleBean(ChicoryCacheEndpointWebExtension.class);
 			assertThat(context.getBean(ChicoryCacheEndpoint.class).report().directory())
 				.isEqualTo(this.temp.resolve("cache").toString());
 		});
@@ -44,7 +45,15 @@ class ChicoryCacheEndpointAutoConfigurationTests {
 
 	@Test
 	void endpointIsNotAvailableWhenNotExposed() {
-		runner().run((context) -> assertThat(context).doesNotHaveBean(ChicoryCacheEndpoint.class));
+		runner().run((context) -> assertThat(context).doesNotHaveBean(ChicoryCacheEndpoint.class)
+			.doesNotHaveBean(ChicoryCacheEndpointWebExtension.class));
+	}
+
+	@Test
+	void webExtensionIsNotCreatedWhenExposedOverJmxOnly() {
+		runner().withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=chicorycache")
+			.run((context) -> assertThat(context).hasSingleBean(ChicoryCacheEndpoint.class)
+				.doesNotHaveBean(ChicoryCacheEndpointWebExtension.class));
 	}
 
 	@Test
@@ -83,11 +92,14 @@ class ChicoryCacheEndpointAutoConfigurationTests {
 
 	@Test
 	void backsOffWithoutActuator() {
-		runner().withPropertyValues("management.endpoints.web.exposure.include=chicorycache")
+		new ApplicationContextRunner().withUserConfiguration(ImportedAutoConfigurations.class)
+			.withPropertyValues("chicory.cache.directory=" + this.temp.resolve("cache"),
+					"management.endpoints.web.exposure.include=chicorycache")
 			.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate"))
 			.run((context) -> assertThat(context).hasNotFailed()
 				.hasSingleBean(ChicoryCompiler.class)
-				.doesNotHaveBean(ChicoryCacheEndpoint.class));
+				.doesNotHaveBean(ChicoryCacheEndpoint.class)
+				.doesNotHaveBean(ChicoryCacheEndpointWebExtension.class));
 	}
 
 	@Test

@@ -1,4 +1,4 @@
-package io.github.chicorycache.actuate;
+package io.github.chicorycache.autoconfigure.endpoint;
 
 import java.nio.file.Path;
 
@@ -18,13 +18,11 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static io.github.chicorycache.actuate.EndpointTestSupport.exchange;
+import static io.github.chicorycache.autoconfigure.endpoint.EndpointTestSupport.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Web integration tests for {@link ChicoryCacheEndpoint} when it is not exposed.
- *
- * @author chicory-cache
  */
 @SpringBootTest(classes = EndpointTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=health", "spring.jmx.enabled=false" })

@@ -1,4 +1,4 @@
-package io.github.chicorycache.actuate;
+package io.github.chicorycache.autoconfigure.endpoint;
 
 import java.nio.file.Path;
 
@@ -22,16 +22,14 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static io.github.chicorycache.actuate.EndpointTestSupport.json;
-import static io.github.chicorycache.actuate.EndpointTestSupport.module;
+import static io.github.chicorycache.autoconfigure.endpoint.EndpointTestSupport.json;
+import static io.github.chicorycache.autoconfigure.endpoint.EndpointTestSupport.module;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Web integration tests for {@link ChicoryCacheEndpoint} over a read-only cache
  * ({@code chicory.cache.read-only=true}) that another process filled: reads work,
  * deletions are refused with 409.
- *
- * @author chicory-cache
  */
 @SpringBootTest(classes = EndpointTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=chicorycache,health",

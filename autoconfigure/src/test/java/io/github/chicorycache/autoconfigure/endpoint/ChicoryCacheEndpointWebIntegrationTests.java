@@ -1,4 +1,4 @@
-package io.github.chicorycache.actuate;
+package io.github.chicorycache.autoconfigure.endpoint;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,18 +33,16 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import static io.github.chicorycache.actuate.EndpointTestSupport.json;
-import static io.github.chicorycache.actuate.EndpointTestSupport.module;
-import static io.github.chicorycache.actuate.EndpointTestSupport.moduleWhoseDigest;
-import static io.github.chicorycache.actuate.EndpointTestSupport.snapshot;
-import static io.github.chicorycache.actuate.EndpointTestSupport.urlEncoded;
+import static io.github.chicorycache.autoconfigure.endpoint.EndpointTestSupport.json;
+import static io.github.chicorycache.autoconfigure.endpoint.EndpointTestSupport.module;
+import static io.github.chicorycache.autoconfigure.endpoint.EndpointTestSupport.moduleWhoseDigest;
+import static io.github.chicorycache.autoconfigure.endpoint.EndpointTestSupport.snapshot;
+import static io.github.chicorycache.autoconfigure.endpoint.EndpointTestSupport.urlEncoded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Web integration tests for {@link ChicoryCacheEndpoint}: every operation and status over
  * real HTTP.
- *
- * @author chicory-cache
  */
 @SpringBootTest(classes = EndpointTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=chicorycache,health,metrics",
@@ -55,6 +53,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChicoryCacheEndpointWebIntegrationTests {
 
 	private static final String ENDPOINT = "/actuator/chicorycache";
+
+	/**
+	 * Every timestamp of the endpoint: ISO-8601, UTC, always three fraction digits.
+	 */
+	static final String MILLIS_TIMESTAMP = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z";
 
 	@TempDir
 	static Path temp;
@@ -122,8 +125,8 @@ class ChicoryCacheEndpointWebIntegrationTests {
 		assertThat(report.read("$.stats.hitRatio", Double.class)).isEqualTo(0.5);
 		assertThat(report.read("$.stats.puts", Long.class)).isOne();
 		assertThat(report.read("$.stats.putFailures", Long.class)).isZero();
-		assertThat(report.read("$.stats.evictions", Map.class)).containsOnlyKeys("size", "count", "age", "corrupt",
-				"manual");
+		assertThat(report.<Map<String, Object>>read("$.stats.evictions")).containsOnlyKeys("size", "count", "age",
+				"corrupt", "manual");
 		assertThat(report.read("$.stats.corruptEntries", Long.class)).isZero();
 		assertThat(report.read("$.stats.bytesRead", Long.class)).isPositive();
 		assertThat(report.read("$.stats.bytesWritten", Long.class)).isEqualTo(onlyEntry().sizeBytes());
@@ -138,10 +141,18 @@ class ChicoryCacheEndpointWebIntegrationTests {
 	}
 
 	@Test
+	void hitRatioIsNullBeforeTheFirstGet() {
+		DocumentContext report = json(assertStatus(get(ENDPOINT), HttpStatus.OK));
+		assertThat(report.<Map<String, Object>>read("$.stats")).containsEntry("hitRatio", null)
+			.containsEntry("hits", 0)
+			.containsEntry("misses", 0);
+	}
+
+	@Test
 	void reportShowsTheLastCleanup() {
 		this.cache.cleanup();
 		DocumentContext report = json(assertStatus(get(ENDPOINT), HttpStatus.OK));
-		assertThat(report.read("$.lastCleanup.startedAt", String.class)).isNotBlank();
+		assertThat(report.read("$.lastCleanup.startedAt", String.class)).matches(MILLIS_TIMESTAMP);
 		assertThat(report.read("$.lastCleanup.entriesAfter", Long.class)).isZero();
 	}
 
@@ -161,6 +172,8 @@ class ChicoryCacheEndpointWebIntegrationTests {
 		assertThat(entry.read("$.sizeBytes", Long.class)).isEqualTo(onlyEntry().sizeBytes()).isPositive();
 		assertThat(Instant.parse(entry.read("$.created", String.class))).isBeforeOrEqualTo(Instant.now());
 		assertThat(Instant.parse(entry.read("$.lastAccess", String.class))).isBeforeOrEqualTo(Instant.now());
+		assertThat(entry.read("$.created", String.class)).matches(MILLIS_TIMESTAMP);
+		assertThat(entry.read("$.lastAccess", String.class)).matches(MILLIS_TIMESTAMP);
 	}
 
 	@Test
@@ -197,9 +210,8 @@ class ChicoryCacheEndpointWebIntegrationTests {
 	void entryThatIsAbsentIsNotFound() {
 		WasmModule module = module(1);
 		String fileSafe = CacheKey.parse(module.digest()).fileSafe();
-		DocumentContext body = json(assertStatus(get(ENDPOINT + "/" + fileSafe), HttpStatus.NOT_FOUND));
-		assertThat(body.read("$.message", String.class)).contains(fileSafe)
-			.contains("namespace " + this.compiler.namespace());
+		assertError(get(ENDPOINT + "/" + fileSafe), HttpStatus.NOT_FOUND,
+				"No entry for " + fileSafe + " in namespace " + this.compiler.namespace());
 	}
 
 	@Test
@@ -213,8 +225,7 @@ class ChicoryCacheEndpointWebIntegrationTests {
 
 	@Test
 	void invalidKeyIsABadRequest() {
-		DocumentContext body = json(assertStatus(get(ENDPOINT + "/bad"), HttpStatus.BAD_REQUEST));
-		assertThat(body.read("$.message", String.class)).contains("must have the form");
+		assertError(get(ENDPOINT + "/bad"), HttpStatus.BAD_REQUEST, "must have the form");
 		assertStatus(get(ENDPOINT + "/sha-256:a"), HttpStatus.BAD_REQUEST);
 		assertStatus(get(ENDPOINT + "/SHA-256:abcd"), HttpStatus.BAD_REQUEST);
 		assertStatus(get(ENDPOINT + "/..%2F..%2Fetc"), HttpStatus.BAD_REQUEST);
@@ -232,17 +243,19 @@ class ChicoryCacheEndpointWebIntegrationTests {
 		lastAccess(newer, Instant.now().minus(Duration.ofHours(1)));
 		DocumentContext one = json(assertStatus(get(ENDPOINT + "/entries?limit=1"), HttpStatus.OK));
 		assertThat(one.read("$.total", Integer.class)).isEqualTo(2);
-		assertThat(one.read("$.entries[*].key", List.class)).containsExactly(newer.digest());
+		assertThat(one.<List<String>>read("$.entries[*].key")).containsExactly(newer.digest());
 		DocumentContext all = json(assertStatus(get(ENDPOINT + "/entries"), HttpStatus.OK));
-		assertThat(all.read("$.entries[*].key", List.class)).containsExactly(newer.digest(), older.digest());
+		assertThat(all.<List<String>>read("$.entries[*].key")).containsExactly(newer.digest(), older.digest());
 		// a hit makes an entry the most recently used
 		this.compiler.clearMemory();
 		assertThat(this.compiler.compile(older).event().source()).isEqualTo(CompilationSource.DISK);
 		DocumentContext afterHit = json(assertStatus(get(ENDPOINT + "/entries?limit=1"), HttpStatus.OK));
-		assertThat(afterHit.read("$.entries[*].key", List.class)).containsExactly(older.digest());
-		assertStatus(get(ENDPOINT + "/entries?limit=0"), HttpStatus.BAD_REQUEST);
-		assertStatus(get(ENDPOINT + "/entries?limit=10001"), HttpStatus.BAD_REQUEST);
-		assertStatus(get(ENDPOINT + "/entries?limit=many"), HttpStatus.BAD_REQUEST);
+		assertThat(afterHit.<List<String>>read("$.entries[*].key")).containsExactly(older.digest());
+		assertError(get(ENDPOINT + "/entries?limit=0"), HttpStatus.BAD_REQUEST, "limit must be between 1 and 10000");
+		assertError(get(ENDPOINT + "/entries?limit=10001"), HttpStatus.BAD_REQUEST,
+				"limit must be between 1 and 10000");
+		assertError(get(ENDPOINT + "/entries?limit=many"), HttpStatus.BAD_REQUEST,
+				"limit must be a number between 1 and 10000, was 'many'");
 	}
 
 	@Test
@@ -317,11 +330,9 @@ class ChicoryCacheEndpointWebIntegrationTests {
 
 	@Test
 	void postUnknownOrMissingActionIsABadRequest() {
-		DocumentContext body = json(assertStatus(post("{\"action\":\"explode\"}"), HttpStatus.BAD_REQUEST));
-		assertThat(body.read("$.message", String.class)).contains("explode")
-			.contains("cleanup")
-			.contains("reset-stats");
-		assertStatus(post("{}"), HttpStatus.BAD_REQUEST);
+		assertError(post("{\"action\":\"explode\"}"), HttpStatus.BAD_REQUEST,
+				"Unknown action 'explode'; use 'cleanup' or 'reset-stats'");
+		assertError(post("{}"), HttpStatus.BAD_REQUEST, "Missing action");
 	}
 
 	@Test
@@ -384,7 +395,7 @@ class ChicoryCacheEndpointWebIntegrationTests {
 		assertThat(hits.read("$.measurements[0].value", Double.class)).isEqualTo(hitsBefore + 1.0);
 		DocumentContext compile = json(
 				assertStatus(get("/actuator/metrics/chicory.compile?tag=source:disk"), HttpStatus.OK));
-		assertThat(compile.read("$.measurements[?(@.statistic=='COUNT')].value", List.class)).isNotEmpty();
+		assertThat(compile.<List<Object>>read("$.measurements[?(@.statistic=='COUNT')].value")).isNotEmpty();
 		assertStatus(get("/actuator/metrics/chicory.cache.size.bytes"), HttpStatus.OK);
 	}
 
@@ -413,6 +424,17 @@ class ChicoryCacheEndpointWebIntegrationTests {
 
 	private ResponseEntity<String> exchange(HttpMethod method, String path, String body) {
 		return EndpointTestSupport.exchange(this.rest, this.port, method, path, body);
+	}
+
+	/**
+	 * Asserts the one body of every client error of the endpoint.
+	 */
+	static void assertError(ResponseEntity<String> response, HttpStatus status, String message) {
+		DocumentContext body = json(assertStatus(response, status));
+		assertThat(body.<Map<String, Object>>read("$")).containsOnlyKeys("status", "error", "message");
+		assertThat(body.read("$.status", Integer.class)).isEqualTo(status.value());
+		assertThat(body.read("$.error", String.class)).isEqualTo(status.getReasonPhrase());
+		assertThat(body.read("$.message", String.class)).contains(message);
 	}
 
 	private static ResponseEntity<String> assertStatus(ResponseEntity<String> response, HttpStatus status) {

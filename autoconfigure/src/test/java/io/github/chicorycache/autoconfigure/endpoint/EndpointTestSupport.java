@@ -1,4 +1,4 @@
-package io.github.chicorycache.actuate;
+package io.github.chicorycache.autoconfigure.endpoint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,10 +27,8 @@ import org.springframework.http.ResponseEntity;
 
 /**
  * Helpers for the HTTP tests of the {@code chicorycache} endpoint.
- *
- * @author chicory-cache
  */
-final class EndpointTestSupport {
+public final class EndpointTestSupport {
 
 	private EndpointTestSupport() {
 	}
@@ -55,7 +53,7 @@ final class EndpointTestSupport {
 	/**
 	 * Returns the {@code functions(2, seed)} module, whose digest differs for each seed.
 	 */
-	static WasmModule module(int seed) {
+	public static WasmModule module(int seed) {
 		return Parser.parse(WasmModuleWriter.functions(2, seed));
 	}
 

@@ -1,11 +1,13 @@
-package io.github.chicorycache.autoconfigure;
+package io.github.chicorycache.autoconfigure.health;
 
 import java.nio.file.Path;
 
 import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.DirectoryCache;
-import io.github.chicorycache.actuate.ChicoryCacheHealthIndicator;
+import io.github.chicorycache.autoconfigure.health.ChicoryCacheHealthIndicator;
+import io.github.chicorycache.autoconfigure.ChicoryCacheAutoConfiguration;
+import io.github.chicorycache.autoconfigure.ImportedAutoConfigurations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,8 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link ChicoryCacheHealthContributorAutoConfiguration}.
- *
- * @author chicory-cache
  */
 class ChicoryCacheHealthContributorAutoConfigurationTests {
 
@@ -94,7 +94,9 @@ class ChicoryCacheHealthContributorAutoConfigurationTests {
 
 	@Test
 	void backsOffWithoutSpringBootHealth() {
-		runner().withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
+		new ApplicationContextRunner().withUserConfiguration(ImportedAutoConfigurations.class)
+			.withPropertyValues("chicory.cache.directory=" + this.temp.resolve("cache"))
+			.withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
 			.run((context) -> assertThat(context).hasNotFailed()
 				.hasSingleBean(ChicoryCompiler.class)
 				.doesNotHaveBean(ChicoryCacheHealthIndicator.class));

@@ -1,4 +1,4 @@
-package io.github.chicorycache.actuate;
+package io.github.chicorycache.autoconfigure.health;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,24 +13,21 @@ import com.dylibso.chicory.wasm.WasmModule;
 import io.github.chicorycache.CacheEntry;
 import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.DirectoryCache;
+import io.github.chicorycache.autoconfigure.CapturedLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 
-import static io.github.chicorycache.actuate.EndpointTestSupport.module;
+import static io.github.chicorycache.autoconfigure.endpoint.EndpointTestSupport.module;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link ChicoryCacheHealthIndicator}.
- *
- * @author chicory-cache
  */
-@ExtendWith(OutputCaptureExtension.class)
+@ExtendWith(CapturedLog.Extension.class)
 class ChicoryCacheHealthIndicatorTests {
 
 	@TempDir
@@ -85,7 +82,7 @@ class ChicoryCacheHealthIndicatorTests {
 	}
 
 	@Test
-	void unwritableCacheStaysUpButDegradedAndWarnsOnce(CapturedOutput output) throws IOException {
+	void unwritableCacheStaysUpButDegradedAndWarnsOnce(CapturedLog output) throws IOException {
 		// running as root, permissions would not stop writes: a regular file where the
 		// parent directory should be does
 		Path parent = Files.writeString(this.temp.resolve("parent"), "a file, not a directory");
@@ -108,7 +105,7 @@ class ChicoryCacheHealthIndicatorTests {
 	}
 
 	@Test
-	void recentFaultDegradesUntilItIsOld(CapturedOutput output) throws IOException {
+	void recentFaultDegradesUntilItIsOld(CapturedLog output) throws IOException {
 		try (DirectoryCache cache = DirectoryCache.builder(this.temp.resolve("cache")).build()) {
 			ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).build();
 			WasmModule module = module(1);

@@ -1,11 +1,14 @@
-package io.github.chicorycache.autoconfigure;
+package io.github.chicorycache.autoconfigure.metrics;
 
 import java.nio.file.Path;
 
 import com.dylibso.chicory.wasm.WasmModule;
 import io.github.chicorycache.ChicoryCompiler;
-import io.github.chicorycache.actuate.ChicoryCacheMeterBinder;
-import io.github.chicorycache.actuate.ChicoryCompilerMeterBinder;
+import io.github.chicorycache.autoconfigure.metrics.ChicoryCacheMeterBinder;
+import io.github.chicorycache.autoconfigure.metrics.ChicoryCompilerMeterBinder;
+import io.github.chicorycache.autoconfigure.ChicoryCacheAutoConfiguration;
+import io.github.chicorycache.autoconfigure.endpoint.EndpointTestSupport;
+import io.github.chicorycache.autoconfigure.ImportedAutoConfigurations;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -20,8 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link ChicoryCacheMetricsAutoConfiguration}.
- *
- * @author chicory-cache
  */
 class ChicoryCacheMetricsAutoConfigurationTests {
 
@@ -44,8 +45,8 @@ class ChicoryCacheMetricsAutoConfigurationTests {
 				.hasSingleBean(ChicoryCompilerMeterBinder.class);
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			ChicoryCompiler compiler = context.getBean(ChicoryCompiler.class);
-			WasmModule first = ChicoryCacheAutoConfigurationTests.module(1);
-			WasmModule second = ChicoryCacheAutoConfigurationTests.module(2);
+			WasmModule first = EndpointTestSupport.module(1);
+			WasmModule second = EndpointTestSupport.module(2);
 			compiler.compile(first);
 			compiler.compile(second);
 			compiler.compile(first);
@@ -70,7 +71,7 @@ class ChicoryCacheMetricsAutoConfigurationTests {
 			assertThat(context).hasSingleBean(ChicoryCompilerMeterBinder.class)
 				.doesNotHaveBean(ChicoryCacheMeterBinder.class);
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			context.getBean(ChicoryCompiler.class).compile(ChicoryCacheAutoConfigurationTests.module(1));
+			context.getBean(ChicoryCompiler.class).compile(EndpointTestSupport.module(1));
 			assertThat(registry.find("cache.gets").meters()).isEmpty();
 			assertThat(registry.get("chicory.compile").tag("source", "compiler").functionTimer().count()).isEqualTo(1);
 		});
@@ -78,9 +79,7 @@ class ChicoryCacheMetricsAutoConfigurationTests {
 
 	@Test
 	void backsOffWithoutMicrometer() {
-		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(ChicoryCacheAutoConfiguration.class,
-					ChicoryCacheMetricsAutoConfiguration.class))
+		new ApplicationContextRunner().withUserConfiguration(ImportedAutoConfigurations.class)
 			.withPropertyValues("chicory.cache.directory=" + this.temp.resolve("cache"))
 			.withClassLoader(new FilteredClassLoader("io.micrometer"))
 			.run((context) -> assertThat(context).hasNotFailed()
