@@ -1,6 +1,7 @@
 package io.github.chicorycache;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,8 +19,8 @@ import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
-import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.CompilerFixtures.RecordingListener;
+import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -27,11 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import static io.github.chicorycache.testsupport.Await.await;
 import static io.github.chicorycache.CompilerFixtures.call;
 import static io.github.chicorycache.CompilerFixtures.directoryCache;
 import static io.github.chicorycache.CompilerFixtures.parse;
 import static io.github.chicorycache.CompilerFixtures.small;
+import static io.github.chicorycache.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -146,6 +147,50 @@ class ChicoryCompilerConcurrencyTests {
 		Throwable again = catchThrowable(() -> compiler.machineFactory(parse(simd)));
 		assertThat(again).hasSameClassAs(bare);
 		assertThat(gate.gets.get()).isEqualTo(2);
+	}
+
+	@Test
+	void aCallerWaitingForAStuckCompilationCompilesTheModuleItselfAndReportsAFault() throws Exception {
+		GateCache gate = new GateCache();
+		RecordingListener listener = new RecordingListener();
+		ChicoryCompiler compiler = ChicoryCompiler.builder()
+			.withCache(gate)
+			.withListener(listener)
+			.withSingleFlightTimeout(Duration.ofMillis(50))
+			.build();
+		byte[] bytes = small(1);
+		// the first caller is stuck in the cache's get until the gate opens
+		Future<Integer> stuck = this.executor.submit(() -> {
+			WasmModule module = parse(bytes);
+			return call(module, compiler.machineFactory(module), 3, 10);
+		});
+		gate.awaitEntered();
+
+		WasmModule module = parse(bytes);
+		assertThat(call(module, compiler.machineFactory(module), 3, 10)).isEqualTo(14);
+		assertThat(listener.last().source()).isEqualTo(CompilationSource.COMPILER);
+		assertThat(listener.last().shared()).isFalse();
+		CompilerStats stats = compiler.stats();
+		assertThat(stats.faults()).isOne();
+		assertThat(stats.lastFault().kind()).isEqualTo(CacheFault.Kind.TIMEOUT);
+		assertThat(stats.lastFault().message()).contains(module.digest());
+		assertThat(gate.gets.get()).as("the entry is not read by the waiter").isZero();
+
+		// later callers reuse the result; the stuck one finishes when it can
+		WasmModule again = parse(bytes);
+		assertThat(call(again, compiler.machineFactory(again), 2, 1)).isEqualTo(4);
+		assertThat(listener.last().source()).isEqualTo(CompilationSource.MEMORY);
+		gate.open();
+		assertThat(stuck.get(1, TimeUnit.MINUTES)).isEqualTo(14);
+		assertThat(gate.gets.get()).isOne();
+		assertThat(compiler.stats().failures()).isZero();
+	}
+
+	@Test
+	void theSingleFlightTimeoutMustBePositive() {
+		assertThat(catchThrowable(() -> ChicoryCompiler.builder().withSingleFlightTimeout(Duration.ZERO)))
+			.isInstanceOf(IllegalArgumentException.class);
+		assertThat(ChicoryCompiler.DEFAULT_SINGLE_FLIGHT_TIMEOUT).isEqualTo(Duration.ofMinutes(2));
 	}
 
 	@Test

@@ -14,16 +14,16 @@ import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
 import io.github.chicorycache.CompilerFixtures.RecordingListener;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import static io.github.chicorycache.CompilerFixtures.call;
 import static io.github.chicorycache.CompilerFixtures.directoryCache;
-import static io.github.chicorycache.testsupport.Await.gcUntil;
 import static io.github.chicorycache.CompilerFixtures.machineClassLoader;
 import static io.github.chicorycache.CompilerFixtures.parse;
 import static io.github.chicorycache.CompilerFixtures.small;
 import static io.github.chicorycache.CompilerFixtures.totalLoadedClasses;
+import static io.github.chicorycache.testsupport.Await.gcUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -21,9 +21,11 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
 import io.github.chicorycache.CompilerFixtures.FailingCache;
-import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.CompilerFixtures.RecordingListener;
+import io.github.chicorycache.internal.ChicoryInternals;
+import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -205,7 +207,7 @@ class ChicoryCompilerTests {
 
 	@Test
 	void chicoryVersionIsReadFromTheCompilerJar() {
-		assertThat(ChicoryVersion.get()).isEqualTo(chicoryJarVersion()).matches("\\d+\\.\\d+\\.\\d+.*");
+		assertThat(ChicoryInternals.chicoryVersion()).isEqualTo(chicoryJarVersion()).matches("\\d+\\.\\d+\\.\\d+.*");
 	}
 
 	@ParameterizedTest
@@ -287,7 +289,7 @@ class ChicoryCompilerTests {
 		MachineFactoryCompiler.Builder builder = MachineFactoryCompiler.builder(parse(small(1)));
 		sixteen.customize(builder);
 		thirtyTwo.customize(builder);
-		assertThat(CompilerOptions.read(builder)).containsEntry("maxFunctionsPerClass", "32");
+		assertThat(ChicoryInternals.compilerOptions(builder)).containsEntry("maxFunctionsPerClass", "32");
 	}
 
 	@Test
@@ -490,6 +492,56 @@ class ChicoryCompilerTests {
 		assertThat(compiler.stats().lastFault()).isNotNull()
 			.satisfies((fault) -> assertThat(fault.kind()).isEqualTo(CacheFault.Kind.WRITE))
 			.satisfies((fault) -> assertThat(fault.message()).contains(checked ? "disk on fire" : "cache bug"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "out-of-memory", "stack-overflow", "assertion" })
+	void anErrorFromTheCachesReadPathIsAFaultAndAMiss(String kind) {
+		MapCache cache = new MapCache() {
+
+			@Override
+			public byte @Nullable [] get(String key) {
+				super.get(key);
+				throw switch (kind) {
+					case "out-of-memory" -> new OutOfMemoryError("simulated: entry too large");
+					case "stack-overflow" -> new StackOverflowError("simulated");
+					default -> new AssertionError("simulated");
+				};
+			}
+
+		};
+		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).withMemoryMaxEntries(0).build();
+		WasmModule module = parse(small(7));
+		assertThat(call(module, compiler.machineFactory(module), 1, 1)).isEqualTo(9);
+		assertThat(compiler.stats().compilations(CompilationSource.COMPILER)).isOne();
+		assertThat(compiler.stats().failures()).isZero();
+		assertThat(compiler.stats().faults()).isOne();
+		assertThat(compiler.stats().lastFault().kind()).isEqualTo(CacheFault.Kind.READ);
+		assertThat(compiler.stats().lastFault().message()).contains("simulated");
+		assertThat(cache.entries).as("the compiled module is still stored").hasSize(1);
+	}
+
+	@Test
+	void theNamespaceCoversTheSystemPropertiesTheCompilerReads() {
+		String plain = ChicoryCompiler.builder().build().namespace();
+		assertThat(ChicoryInternals.compilerSystemProperties()).as("a default JVM").isEmpty();
+		String previous = System.getProperty(ChicoryInternals.HUGE_METHOD_LIMIT_PROPERTY);
+		System.setProperty(ChicoryInternals.HUGE_METHOD_LIMIT_PROPERTY, "4000");
+		try {
+			String limited = ChicoryCompiler.builder().build().namespace();
+			assertThat(limited).isNotEqualTo(plain).startsWith("chicory-" + ChicoryInternals.chicoryVersion() + "-");
+			assertThat(ChicoryInternals.compilerSystemProperties())
+				.containsEntry(ChicoryInternals.HUGE_METHOD_LIMIT_PROPERTY, "4000");
+		}
+		finally {
+			if (previous == null) {
+				System.clearProperty(ChicoryInternals.HUGE_METHOD_LIMIT_PROPERTY);
+			}
+			else {
+				System.setProperty(ChicoryInternals.HUGE_METHOD_LIMIT_PROPERTY, previous);
+			}
+		}
+		assertThat(ChicoryCompiler.builder().build().namespace()).isEqualTo(plain);
 	}
 
 	@Test

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -30,6 +29,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import io.github.chicorycache.compiler.CompiledJarVerifier;
 import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.jspecify.annotations.Nullable;
@@ -43,22 +43,22 @@ import org.objectweb.asm.Opcodes;
  * Fixtures for the {@link ChicoryCompiler} tests: modules, calls, JAR surgery and test
  * caches.
  */
-final class CompilerFixtures {
+public final class CompilerFixtures {
 
 	/**
 	 * The JAR entry that names the main class.
 	 */
-	static final String PROPERTIES = "wasm-module.properties";
+	public static final String PROPERTIES = "wasm-module.properties";
 
 	/**
 	 * Chicory's default main class, as a JAR entry name.
 	 */
-	static final String MAIN_CLASS = "com/dylibso/chicory/$gen/CompiledMachine.class";
+	public static final String MAIN_CLASS = "com/dylibso/chicory/$gen/CompiledMachine.class";
 
 	/**
 	 * The first function group class, as a JAR entry name.
 	 */
-	static final String FUNC_GROUP = "com/dylibso/chicory/$gen/CompiledMachineFuncGroup_0.class";
+	public static final String FUNC_GROUP = "com/dylibso/chicory/$gen/CompiledMachineFuncGroup_0.class";
 
 	private CompilerFixtures() {
 	}
@@ -68,7 +68,7 @@ final class CompilerFixtures {
 	 * @param seed the seed
 	 * @return the module bytes
 	 */
-	static byte[] small(int seed) {
+	public static byte[] small(int seed) {
 		return WasmModuleWriter.functions(8, seed);
 	}
 
@@ -77,7 +77,7 @@ final class CompilerFixtures {
 	 * @param bytes the module bytes
 	 * @return a new module object
 	 */
-	static WasmModule parse(byte[] bytes) {
+	public static WasmModule parse(byte[] bytes) {
 		return Parser.parse(bytes);
 	}
 
@@ -87,7 +87,7 @@ final class CompilerFixtures {
 	 * @param bytes the module bytes
 	 * @return a module whose {@code digest()} is {@code null}
 	 */
-	static WasmModule withoutDigest(byte[] bytes) {
+	public static WasmModule withoutDigest(byte[] bytes) {
 		WasmModule parsed = Parser.parse(bytes);
 		return WasmModule.builder()
 			.setTypeSection(parsed.typeSection())
@@ -103,7 +103,7 @@ final class CompilerFixtures {
 	 * @param factory the factory
 	 * @return the instance
 	 */
-	static Instance instance(WasmModule module, Function<Instance, Machine> factory) {
+	public static Instance instance(WasmModule module, Function<Instance, Machine> factory) {
 		return Instance.builder(module).withMachineFactory(factory).build();
 	}
 
@@ -114,7 +114,7 @@ final class CompilerFixtures {
 	 * @param arg the argument
 	 * @return the result
 	 */
-	static int call(Instance instance, int index, int arg) {
+	public static int call(Instance instance, int index, int arg) {
 		return (int) instance.export(WasmModuleWriter.exportName(index)).apply(arg)[0];
 	}
 
@@ -127,7 +127,7 @@ final class CompilerFixtures {
 	 * @param arg the argument
 	 * @return the result
 	 */
-	static int call(WasmModule module, Function<Instance, Machine> factory, int index, int arg) {
+	public static int call(WasmModule module, Function<Instance, Machine> factory, int index, int arg) {
 		return call(instance(module, factory), index, arg);
 	}
 
@@ -137,7 +137,7 @@ final class CompilerFixtures {
 	 * @param factory the factory
 	 * @return the class loader that defined the generated machine class
 	 */
-	static ClassLoader machineClassLoader(WasmModule module, Function<Instance, Machine> factory) {
+	public static ClassLoader machineClassLoader(WasmModule module, Function<Instance, Machine> factory) {
 		Instance instance = instance(module, factory);
 		return factory.apply(instance).getClass().getClassLoader();
 	}
@@ -147,7 +147,7 @@ final class CompilerFixtures {
 	 * @param bytes the module bytes
 	 * @return the JAR, unbound
 	 */
-	static byte[] chicoryJar(byte[] bytes) {
+	public static byte[] chicoryJar(byte[] bytes) {
 		return chicoryJar(bytes, (builder) -> {
 		});
 	}
@@ -158,7 +158,7 @@ final class CompilerFixtures {
 	 * @param customizer options for the compiler
 	 * @return the JAR, unbound
 	 */
-	static byte[] chicoryJar(byte[] bytes, MachineFactoryCompilerCustomizer customizer) {
+	public static byte[] chicoryJar(byte[] bytes, MachineFactoryCompilerCustomizer customizer) {
 		MapCache recorder = new MapCache();
 		MachineFactoryCompiler.Builder builder = MachineFactoryCompiler.builder(parse(bytes));
 		customizer.customize(builder);
@@ -172,7 +172,7 @@ final class CompilerFixtures {
 	 * @param bytes the module bytes
 	 * @return the bound JAR
 	 */
-	static byte[] boundJar(byte[] bytes) {
+	public static byte[] boundJar(byte[] bytes) {
 		MapCache recorder = new MapCache();
 		ChicoryCompiler.builder().withCache(recorder).build().machineFactory(parse(bytes));
 		return recorder.singleValue();
@@ -184,8 +184,8 @@ final class CompilerFixtures {
 	 * @param module the module
 	 * @return the binding
 	 */
-	static String binding(ChicoryCompiler compiler, WasmModule module) {
-		return CompilationProbe.binding(compiler.namespace(), module.digest());
+	public static String binding(ChicoryCompiler compiler, WasmModule module) {
+		return CompiledJarVerifier.binding(compiler.namespace(), module.digest());
 	}
 
 	/**
@@ -193,7 +193,7 @@ final class CompilerFixtures {
 	 * @param jar the JAR
 	 * @return the entries by name
 	 */
-	static Map<String, byte[]> jarEntries(byte[] jar) {
+	public static Map<String, byte[]> jarEntries(byte[] jar) {
 		Map<String, byte[]> entries = new LinkedHashMap<>();
 		try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
 			JarEntry entry;
@@ -212,7 +212,7 @@ final class CompilerFixtures {
 	 * @param jar the JAR
 	 * @return the class entry names
 	 */
-	static List<String> classEntries(byte[] jar) {
+	public static List<String> classEntries(byte[] jar) {
 		return jarEntries(jar).keySet().stream().filter((name) -> name.endsWith(".class")).toList();
 	}
 
@@ -221,7 +221,7 @@ final class CompilerFixtures {
 	 * @param entries the entries by name
 	 * @return the JAR
 	 */
-	static byte[] jar(Map<String, byte[]> entries) {
+	public static byte[] jar(Map<String, byte[]> entries) {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		try (JarOutputStream out = new JarOutputStream(bytes)) {
 			for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
@@ -242,7 +242,7 @@ final class CompilerFixtures {
 	 * @param name the entry to leave out
 	 * @return the new JAR
 	 */
-	static byte[] without(byte[] jar, String name) {
+	public static byte[] without(byte[] jar, String name) {
 		Map<String, byte[]> entries = jarEntries(jar);
 		if (entries.remove(name) == null) {
 			throw new IllegalArgumentException("No entry " + name + " in " + entries.keySet());
@@ -257,7 +257,7 @@ final class CompilerFixtures {
 	 * @param content its new content
 	 * @return the new JAR
 	 */
-	static byte[] with(byte[] jar, String name, byte[] content) {
+	public static byte[] with(byte[] jar, String name, byte[] content) {
 		Map<String, byte[]> entries = jarEntries(jar);
 		entries.put(name, content);
 		return jar(entries);
@@ -270,7 +270,7 @@ final class CompilerFixtures {
 	 * @param transformation what to do with its content
 	 * @return the new JAR
 	 */
-	static byte[] transform(byte[] jar, String name, Function<byte[], byte[]> transformation) {
+	public static byte[] transform(byte[] jar, String name, Function<byte[], byte[]> transformation) {
 		Map<String, byte[]> entries = jarEntries(jar);
 		byte[] content = entries.get(name);
 		if (content == null) {
@@ -285,7 +285,7 @@ final class CompilerFixtures {
 	 * @param mainClass the main class, or {@code null} for none
 	 * @return the content
 	 */
-	static byte[] properties(@Nullable String mainClass) {
+	public static byte[] properties(@Nullable String mainClass) {
 		Properties properties = new Properties();
 		if (mainClass != null) {
 			properties.setProperty("mainClass", mainClass);
@@ -307,7 +307,7 @@ final class CompilerFixtures {
 	 * @param classFile the class
 	 * @return the damaged class
 	 */
-	static byte[] unverifiable(byte[] classFile) {
+	public static byte[] unverifiable(byte[] classFile) {
 		ClassReader reader = new ClassReader(classFile);
 		ClassWriter writer = new ClassWriter(0);
 		reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
@@ -338,7 +338,7 @@ final class CompilerFixtures {
 	 * @param classFile the class
 	 * @return the damaged class
 	 */
-	static byte[] truncatedAfterHeader(byte[] classFile) {
+	public static byte[] truncatedAfterHeader(byte[] classFile) {
 		return Arrays.copyOf(classFile, new ClassReader(classFile).header + 6);
 	}
 
@@ -348,7 +348,7 @@ final class CompilerFixtures {
 	 * @param classFile the class
 	 * @return the damaged class
 	 */
-	static byte[] unsupportedVersion(byte[] classFile) {
+	public static byte[] unsupportedVersion(byte[] classFile) {
 		byte[] damaged = classFile.clone();
 		damaged[6] = 0x7F;
 		damaged[7] = (byte) 0xFF;
@@ -361,7 +361,7 @@ final class CompilerFixtures {
 	 * @param seed the seed
 	 * @return the bytes
 	 */
-	static byte[] garbage(int length, long seed) {
+	public static byte[] garbage(int length, long seed) {
 		byte[] bytes = new byte[length];
 		new Random(seed).nextBytes(bytes);
 		return bytes;
@@ -373,7 +373,7 @@ final class CompilerFixtures {
 	 * @param root the root
 	 * @return the cache
 	 */
-	static DirectoryCache directoryCache(Path root) {
+	public static DirectoryCache directoryCache(Path root) {
 		return DirectoryCache.builder(root).withCleanupOnOpen(false).build();
 	}
 
@@ -383,7 +383,7 @@ final class CompilerFixtures {
 	 * @param root the root
 	 * @return the entry files
 	 */
-	static List<Path> entryFiles(Path root) {
+	public static List<Path> entryFiles(Path root) {
 		return files(root, (file) -> file.getFileName().toString().endsWith(".jar"));
 	}
 
@@ -393,7 +393,7 @@ final class CompilerFixtures {
 	 * @param filter which files
 	 * @return the files
 	 */
-	static List<Path> files(Path root, Predicate<Path> filter) {
+	public static List<Path> files(Path root, Predicate<Path> filter) {
 		if (!Files.isDirectory(root)) {
 			return List.of();
 		}
@@ -410,7 +410,7 @@ final class CompilerFixtures {
 	 * @param root the root
 	 * @return the directory names, sorted
 	 */
-	static List<String> namespaceDirectories(Path root) {
+	public static List<String> namespaceDirectories(Path root) {
 		try (Stream<Path> children = Files.list(root)) {
 			return children.filter(Files::isDirectory)
 				.map((dir) -> dir.getFileName().toString())
@@ -430,7 +430,7 @@ final class CompilerFixtures {
 	 * @param module the module
 	 * @return the file, which must exist
 	 */
-	static Path entryFile(DirectoryCache cache, String namespace, WasmModule module) {
+	public static Path entryFile(DirectoryCache cache, String namespace, WasmModule module) {
 		CacheEntry entry = cache.namespace(namespace)
 			.entry(module.digest())
 			.orElseThrow(() -> new AssertionError("No entry for " + module.digest() + " in " + namespace));
@@ -441,7 +441,7 @@ final class CompilerFixtures {
 	 * Returns the number of classes loaded since the JVM started (never decreases).
 	 * @return the count
 	 */
-	static long totalLoadedClasses() {
+	public static long totalLoadedClasses() {
 		return ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();
 	}
 

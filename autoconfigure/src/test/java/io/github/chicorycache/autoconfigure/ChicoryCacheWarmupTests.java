@@ -247,23 +247,6 @@ class ChicoryCacheWarmupTests {
 			});
 	}
 
-	/**
-	 * Compiles the modules in a bean constructor, as an application does that loads its
-	 * modules at startup, before the warm-up runs.
-	 */
-	@Configuration(proxyBeanMethods = false)
-	static class EagerModuleConfiguration {
-
-		@Bean
-		Object eagerModules(ChicoryCompiler compiler, Path wasm) throws IOException {
-			for (String name : new String[] { "one.wasm", "two.wasm" }) {
-				compiler.compile(Parser.parse(Files.readAllBytes(wasm.resolve(name))));
-			}
-			return new Object();
-		}
-
-	}
-
 	private Path writeModules(String name) throws IOException {
 		Path directory = Files.createDirectories(this.temp.resolve(name));
 		Files.write(directory.resolve("one.wasm"), WasmModuleWriter.functions(2, 1));
@@ -287,6 +270,23 @@ class ChicoryCacheWarmupTests {
 			.filter((name) -> name.endsWith("/" + fileName))
 			.findFirst()
 			.orElseThrow(() -> new AssertionError("No failure for " + fileName + " in " + failures));
+	}
+
+	/**
+	 * Compiles the modules in a bean constructor, as an application does that loads its
+	 * modules at startup, before the warm-up runs.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class EagerModuleConfiguration {
+
+		@Bean
+		Object eagerModules(ChicoryCompiler compiler, Path wasm) throws IOException {
+			for (String name : new String[] { "one.wasm", "two.wasm" }) {
+				compiler.compile(Parser.parse(Files.readAllBytes(wasm.resolve(name))));
+			}
+			return new Object();
+		}
+
 	}
 
 }

@@ -51,6 +51,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class MissBenchmark {
 
+	/** The module: generated ({@code fn<N>}) or real. */
 	@Param({ "fn10", "fn1000", "fn5000", "wat2wasm" })
 	public String module;
 

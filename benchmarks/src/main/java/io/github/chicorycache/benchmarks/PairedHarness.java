@@ -10,11 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.zip.Deflater;
 
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.wasm.WasmModule;
-import io.github.chicorycache.BenchmarkAccess;
 import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.CompilationSource;
 import io.github.chicorycache.DirectoryCache;
@@ -46,11 +44,7 @@ public final class PairedHarness {
 			{ "compilerMapHitVsMapHit", "chicoryCompilerMapHit", "mapCacheHit" },
 			{ "diskHitVsMapHit", "chicoryCompilerDiskHit", "mapCacheHit" },
 			{ "diskHitVsMemoryHit", "chicoryCompilerDiskHit", "chicoryCompilerMemoryHit" },
-			{ "bareVsDiskHit", "bareCompile", "chicoryCompilerDiskHit" },
-			{ "protoStoredVsBare", "prototypeMissStored", "bareCompile" },
-			{ "storedMapHitVsMapHit", "mapCacheHitStored", "mapCacheHit" },
-			{ "storedDiskHitVsDiskHit", "chicoryCompilerDiskHitStored", "chicoryCompilerDiskHit" },
-			{ "storedDiskHitVsMapHit", "chicoryCompilerDiskHitStored", "mapCacheHit" } };
+			{ "bareVsDiskHit", "bareCompile", "chicoryCompilerDiskHit" } };
 
 	private PairedHarness() {
 	}
@@ -96,8 +90,8 @@ public final class PairedHarness {
 			}
 			StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
 					"  {\"module\": \"%s\", \"rounds\": %d, \"warmupRounds\": %d, \"jarBytes\": %d, "
-							+ "\"storedJarBytes\": %d, \"variants\": {",
-					name, rounds, warmups, fixture.jar.length, fixture.storedJarBytes));
+							+ "\"variants\": {",
+					name, rounds, warmups, fixture.jar.length));
 			int v = 0;
 			for (Map.Entry<String, List<double[]>> entry : samples.entrySet()) {
 				double[] wall = entry.getValue().stream().mapToDouble((s) -> s[0]).toArray();
@@ -174,6 +168,7 @@ public final class PairedHarness {
 		/**
 		 * Sets how many calls one sample times, so that a sample lasts at least about
 		 * {@link #SAMPLE_MILLIS} (fast variants are then measured warm, like JMH does).
+		 * @param lastMillis the duration of the last call
 		 */
 		void calibrate(double lastMillis) {
 			this.repeat = (int) Math.max(1, Math.min(1000, Math.ceil(SAMPLE_MILLIS / Math.max(lastMillis, 1e-3))));
@@ -234,18 +229,6 @@ public final class PairedHarness {
 
 		final ChicoryCompiler memoryCompiler;
 
-		final String namespace;
-
-		final Path storedDirectory;
-
-		final DirectoryCache storedCache;
-
-		final BenchSupport.MapCache storedMapCache = new BenchSupport.MapCache();
-
-		final ChicoryCompiler storedDiskCompiler;
-
-		final int storedJarBytes;
-
 		Fixture(String name) {
 			this.module = BenchSupport.parse(name);
 			String digest = this.module.digest();
@@ -257,22 +240,11 @@ public final class PairedHarness {
 			this.jar = this.cache.namespace(namespace).get(digest);
 			this.mapCache.putIfAbsent(digest, this.jar);
 			this.cache.putIfAbsent(digest, this.jar);
-			BenchSupport.MapCache compilerMap = new BenchSupport.MapCache();
-			compilerMap.putIfAbsent(BenchmarkAccess.hashedKey(namespace, digest), this.jar);
-			this.mapCompiler = BenchSupport.compiler(compilerMap, false);
+			// Over a map, the compiler stores its own entry on a first miss.
+			this.mapCompiler = BenchSupport.compiler(new BenchSupport.MapCache(), false);
+			require(this.mapCompiler.compile(this.module).event().source(), CompilationSource.COMPILER);
 			this.memoryCompiler = BenchSupport.compiler(this.cache, true);
 			require(this.memoryCompiler.compile(this.module).event().source(), CompilationSource.DISK);
-			this.namespace = namespace;
-			// The prototype's uncompressed JAR, to measure what it saves on hits.
-			this.storedDirectory = BenchSupport.freshDirectory("paired-stored");
-			this.storedCache = BenchSupport.directoryCache(this.storedDirectory);
-			DirectStorePrototype.compileAndStore(this.module, this.storedCache.namespace(namespace), namespace,
-					Deflater.NO_COMPRESSION);
-			byte[] stored = this.storedCache.namespace(namespace).get(digest);
-			this.storedJarBytes = stored.length;
-			this.storedMapCache.putIfAbsent(digest, stored);
-			this.storedDiskCompiler = BenchSupport.compiler(this.storedCache, false);
-			require(this.storedDiskCompiler.compile(this.module).event().source(), CompilationSource.DISK);
 		}
 
 		List<Variant> variants() {
@@ -301,14 +273,6 @@ public final class PairedHarness {
 					BenchSupport.deleteTree(fresh);
 				});
 			}));
-			variants.add(prototypeMiss("prototypeMissStored", Deflater.NO_COMPRESSION));
-			variants.add(new Variant("mapCacheHitStored", () -> new Prepared.Run(
-					() -> MachineFactoryCompiler.builder(wasm).withCache(this.storedMapCache).compile(), () -> {
-					})));
-			variants.add(new Variant("chicoryCompilerDiskHitStored", () -> new Prepared.Run(() -> {
-				return checked(this.storedDiskCompiler.compile(wasm).event().source(), CompilationSource.DISK);
-			}, () -> {
-			})));
 			variants.add(new Variant("mapCacheHit", () -> new Prepared.Run(
 					() -> MachineFactoryCompiler.builder(wasm).withCache(this.mapCache).compile(), () -> {
 					})));
@@ -316,39 +280,27 @@ public final class PairedHarness {
 					() -> new Prepared.Run(() -> MachineFactoryCompiler.builder(wasm).withCache(this.cache).compile(),
 							() -> {
 							})));
-			variants.add(new Variant("chicoryCompilerMapHit", () -> new Prepared.Run(() -> {
-				return checked(this.mapCompiler.compile(wasm).event().source(), CompilationSource.DISK);
-			}, () -> {
-			})));
-			variants.add(new Variant("chicoryCompilerDiskHit", () -> new Prepared.Run(() -> {
-				return checked(this.diskCompiler.compile(wasm).event().source(), CompilationSource.DISK);
-			}, () -> {
-			})));
-			variants.add(new Variant("chicoryCompilerMemoryHit", () -> new Prepared.Run(() -> {
-				return checked(this.memoryCompiler.compile(wasm).event().source(), CompilationSource.MEMORY);
-			}, () -> {
-			})));
+			variants.add(new Variant("chicoryCompilerMapHit",
+					() -> new Prepared.Run(
+							() -> checked(this.mapCompiler.compile(wasm).event().source(), CompilationSource.DISK),
+							() -> {
+							})));
+			variants.add(new Variant("chicoryCompilerDiskHit",
+					() -> new Prepared.Run(
+							() -> checked(this.diskCompiler.compile(wasm).event().source(), CompilationSource.DISK),
+							() -> {
+							})));
+			variants.add(new Variant("chicoryCompilerMemoryHit",
+					() -> new Prepared.Run(
+							() -> checked(this.memoryCompiler.compile(wasm).event().source(), CompilationSource.MEMORY),
+							() -> {
+							})));
 			return variants;
-		}
-
-		private Variant prototypeMiss(String name, int level) {
-			return new Variant(name, () -> {
-				Path fresh = BenchSupport.freshDirectory("paired-proto");
-				DirectoryCache cache = BenchSupport.directoryCache(fresh);
-				return new Prepared.Run(() -> DirectStorePrototype.compileAndStore(this.module,
-						cache.namespace(this.namespace), this.namespace, level), () -> {
-							require(cache.stats().puts(), 1);
-							cache.close();
-							BenchSupport.deleteTree(fresh);
-						});
-			});
 		}
 
 		void close() {
 			this.cache.close();
 			BenchSupport.deleteTree(this.directory);
-			this.storedCache.close();
-			BenchSupport.deleteTree(this.storedDirectory);
 		}
 
 		private static Object checked(CompilationSource actual, CompilationSource expected) {

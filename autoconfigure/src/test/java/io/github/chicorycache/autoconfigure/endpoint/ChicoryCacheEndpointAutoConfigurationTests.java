@@ -2,11 +2,10 @@ package io.github.chicorycache.autoconfigure.endpoint;
 
 import java.nio.file.Path;
 
-import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.ChicoryCompiler;
-import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheEndpoint;
 import io.github.chicorycache.autoconfigure.ChicoryCacheAutoConfiguration;
 import io.github.chicorycache.autoconfigure.ImportedAutoConfigurations;
+import io.github.chicorycache.testsupport.MapCache;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

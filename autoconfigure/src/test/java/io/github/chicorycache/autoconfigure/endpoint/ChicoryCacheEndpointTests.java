@@ -209,11 +209,12 @@ class ChicoryCacheEndpointTests {
 		assertThat(response.getStatus()).isEqualTo(status);
 		assertThat(response.getBody()).isInstanceOfSatisfying(ErrorDescriptor.class, (error) -> {
 			assertThat(error.status()).isEqualTo(status);
-			assertThat(error.error()).isEqualTo(switch (status) {
+			String reason = switch (status) {
 				case 400 -> "Bad Request";
 				case 404 -> "Not Found";
 				default -> "Conflict";
-			});
+			};
+			assertThat(error.error()).isEqualTo(reason);
 			assertThat(error.message()).contains(message);
 		});
 	}

@@ -2,12 +2,11 @@ package io.github.chicorycache.autoconfigure.health;
 
 import java.nio.file.Path;
 
-import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.DirectoryCache;
-import io.github.chicorycache.autoconfigure.health.ChicoryCacheHealthIndicator;
 import io.github.chicorycache.autoconfigure.ChicoryCacheAutoConfiguration;
 import io.github.chicorycache.autoconfigure.ImportedAutoConfigurations;
+import io.github.chicorycache.testsupport.MapCache;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

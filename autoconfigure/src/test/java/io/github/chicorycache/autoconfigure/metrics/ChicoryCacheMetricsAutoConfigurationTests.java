@@ -4,11 +4,9 @@ import java.nio.file.Path;
 
 import com.dylibso.chicory.wasm.WasmModule;
 import io.github.chicorycache.ChicoryCompiler;
-import io.github.chicorycache.autoconfigure.metrics.ChicoryCacheMeterBinder;
-import io.github.chicorycache.autoconfigure.metrics.ChicoryCompilerMeterBinder;
 import io.github.chicorycache.autoconfigure.ChicoryCacheAutoConfiguration;
-import io.github.chicorycache.autoconfigure.endpoint.EndpointTestSupport;
 import io.github.chicorycache.autoconfigure.ImportedAutoConfigurations;
+import io.github.chicorycache.autoconfigure.endpoint.EndpointTestSupport;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.github.chicorycache;
+package io.github.chicorycache.compiler;
 
 import java.util.function.Function;
 
@@ -8,16 +8,21 @@ import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
 
 /**
- * Binds compiled code, which may be shared by several parses of the same module bytes, to
- * one {@link WasmModule} object, with the same guard as Chicory's own factory.
+ * Not API: binds compiled code, which may be shared by several parses of the same module
+ * bytes, to one {@link WasmModule} object, with the same guard as Chicory's own factory.
  */
-final class BoundMachineFactory implements Function<Instance, Machine>, CompiledModule {
+public final class BoundMachineFactory implements Function<Instance, Machine>, CompiledModule {
 
 	private final WasmModule module;
 
 	private final Function<Instance, Machine> factory;
 
-	BoundMachineFactory(WasmModule module, Function<Instance, Machine> factory) {
+	/**
+	 * Binds a factory to a module.
+	 * @param module the module object that instances must be built from
+	 * @param factory the factory of the compiled code, bound to no module
+	 */
+	public BoundMachineFactory(WasmModule module, Function<Instance, Machine> factory) {
 		this.module = module;
 		this.factory = factory;
 	}

@@ -1,4 +1,4 @@
-package io.github.chicorycache;
+package io.github.chicorycache.compiler;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,15 +7,16 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 import com.dylibso.chicory.compiler.Cache;
+import io.github.chicorycache.CacheFault;
 import io.github.chicorycache.spi.CacheNamespace;
 import io.github.chicorycache.spi.FaultRecorder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A namespace over any {@link Cache}: keys become the SHA-256 of namespace and key, which
- * is still a well-formed digest key for caches that validate keys.
+ * Not API: a namespace over any {@link Cache}: keys become the SHA-256 of namespace and
+ * key, which is still a well-formed digest key for caches that validate keys.
  */
-final class HashedKeyCache implements CacheNamespace {
+public final class HashedKeyCache implements CacheNamespace {
 
 	private final Cache delegate;
 
@@ -23,7 +24,13 @@ final class HashedKeyCache implements CacheNamespace {
 
 	private final FaultRecorder faults;
 
-	HashedKeyCache(Cache delegate, String namespace, FaultRecorder faults) {
+	/**
+	 * Creates a namespace over a cache.
+	 * @param delegate the cache
+	 * @param namespace the namespace
+	 * @param faults where entries that cannot be used are reported
+	 */
+	public HashedKeyCache(Cache delegate, String namespace, FaultRecorder faults) {
 		this.delegate = delegate;
 		this.namespace = namespace;
 		this.faults = faults;
@@ -64,7 +71,12 @@ final class HashedKeyCache implements CacheNamespace {
 		this.delegate.putIfAbsent(key(key), data);
 	}
 
-	String key(String key) {
+	/**
+	 * Returns the key of an entry in the underlying cache.
+	 * @param key the module digest
+	 * @return the SHA-256 of namespace and digest, as a digest key
+	 */
+	public String key(String key) {
 		try {
 			MessageDigest digest = MessageDigest.getInstance("SHA-256");
 			digest.update(this.namespace.getBytes(StandardCharsets.UTF_8));

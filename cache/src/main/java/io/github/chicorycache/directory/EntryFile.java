@@ -1,4 +1,4 @@
-package io.github.chicorycache;
+package io.github.chicorycache.directory;
 
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.github.chicorycache;
+package io.github.chicorycache.directory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -6,6 +6,8 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.zip.CRC32C;
+
+import io.github.chicorycache.CacheKey;
 
 /**
  * Encodes and verifies the content of an entry file.

@@ -1,4 +1,4 @@
-package io.github.chicorycache;
+package io.github.chicorycache.compiler;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -18,7 +18,8 @@ import java.util.jar.JarInputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Checks that a cache entry holds a complete compiled module before Chicory loads it.
+ * Not API: checks that a cache entry holds a complete compiled module before Chicory
+ * loads it.
  * <p>
  * Chicory defines the classes of an entry eagerly, but the JVM resolves the references
  * between them lazily: a JAR that lacks one generated class loads fine and fails at the
@@ -28,11 +29,12 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * A complete JAR may still belong to another module: Chicory's loader only reads the
  * classes, and the code of another module of the same shape runs and returns wrong
- * results. So the {@link ChicoryCompiler} {@link #bind binds} every JAR it stores to the
- * module digest and namespace it was compiled for, in the ZIP comment (which Chicory's
- * loader ignores), and {@link #verify(byte[], String)} requires that binding.
+ * results. So the {@link io.github.chicorycache.ChicoryCompiler} {@link #bind binds}
+ * every JAR it stores to the module digest and namespace it was compiled for, in the ZIP
+ * comment (which Chicory's loader ignores), and {@link #verify(byte[], String)} requires
+ * that binding.
  */
-final class CompiledJarVerifier {
+public final class CompiledJarVerifier {
 
 	private static final String PROPERTIES = "wasm-module.properties";
 
@@ -49,13 +51,24 @@ final class CompiledJarVerifier {
 	}
 
 	/**
+	 * Returns the binding of the entry of a module in a namespace: the JAR stored for a
+	 * module is only ever loaded for that module digest in that namespace.
+	 * @param namespace the namespace
+	 * @param key the module digest
+	 * @return the binding
+	 */
+	public static String binding(String namespace, String key) {
+		return "chicory-cache " + namespace + " " + key;
+	}
+
+	/**
 	 * Verifies that a compiled-module JAR is bound to the given module and is complete.
 	 * @param jar the JAR bytes
 	 * @param binding the binding it must carry, see {@link #bind(byte[], String)}
 	 * @throws InvalidEntryException if it is bound to something else, not bound, or not a
 	 * complete compiled module
 	 */
-	static void verify(byte[] jar, String binding) throws InvalidEntryException {
+	public static void verify(byte[] jar, String binding) throws InvalidEntryException {
 		String found = binding(jar);
 		if (!binding.equals(found)) {
 			throw new InvalidEntryException((found != null) ? "the entry was stored for " + found
@@ -72,7 +85,7 @@ final class CompiledJarVerifier {
 	 * @return the bound JAR, or the JAR unchanged if it cannot be bound (it then fails
 	 * {@link #verify(byte[], String)} and is replaced when next read)
 	 */
-	static byte[] bind(byte[] jar, String binding) {
+	public static byte[] bind(byte[] jar, String binding) {
 		byte[] comment = binding.getBytes(StandardCharsets.UTF_8);
 		int eocd = jar.length - EOCD_SIZE;
 		if (comment.length > MAX_COMMENT || eocd < 0 || !isEndRecord(jar, eocd) || commentLength(jar, eocd) != 0) {
@@ -90,7 +103,7 @@ final class CompiledJarVerifier {
 	 * @param jar the JAR bytes
 	 * @return the binding, or {@code null} if the JAR has none or is no ZIP file
 	 */
-	static @Nullable String binding(byte[] jar) {
+	public static @Nullable String binding(byte[] jar) {
 		int lowest = Math.max(0, jar.length - EOCD_SIZE - MAX_COMMENT);
 		for (int eocd = jar.length - EOCD_SIZE; eocd >= lowest; eocd--) {
 			if (isEndRecord(jar, eocd) && eocd + EOCD_SIZE + commentLength(jar, eocd) == jar.length) {
@@ -115,7 +128,7 @@ final class CompiledJarVerifier {
 	 * @param jar the JAR bytes
 	 * @throws InvalidEntryException if it is not a complete compiled module
 	 */
-	static void verify(byte[] jar) throws InvalidEntryException {
+	public static void verify(byte[] jar) throws InvalidEntryException {
 		String mainClass = null;
 		Map<String, byte[]> classes = new HashMap<>();
 		try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
@@ -163,8 +176,12 @@ final class CompiledJarVerifier {
 	/**
 	 * Returns the internal names of the classes that a class file's constant pool refers
 	 * to.
+	 * @param classFile the class file
+	 * @param name the class name, for messages
+	 * @return the referenced class names
+	 * @throws InvalidEntryException if the class file is damaged
 	 */
-	static Set<String> referencedClasses(byte[] classFile, String name) throws InvalidEntryException {
+	public static Set<String> referencedClasses(byte[] classFile, String name) throws InvalidEntryException {
 		try {
 			ByteBuffer buffer = ByteBuffer.wrap(classFile);
 			if (buffer.getInt() != 0xCAFEBABE) {
@@ -187,7 +204,10 @@ final class CompiledJarVerifier {
 						// differs outside it.
 						utf8[i] = new String(bytes, StandardCharsets.UTF_8);
 					}
-					case 7 -> classNameIndexes[classes++] = Short.toUnsignedInt(buffer.getShort());
+					case 7 -> {
+						classNameIndexes[classes] = Short.toUnsignedInt(buffer.getShort());
+						classes++;
+					}
 					case 8, 16, 19, 20 -> buffer.getShort();
 					case 15 -> {
 						buffer.get();
@@ -227,9 +247,13 @@ final class CompiledJarVerifier {
 	/**
 	 * Thrown when an entry is not a complete compiled module.
 	 */
-	static final class InvalidEntryException extends Exception {
+	public static final class InvalidEntryException extends Exception {
 
-		InvalidEntryException(String message) {
+		/**
+		 * Creates an exception.
+		 * @param message why the entry is invalid
+		 */
+		public InvalidEntryException(String message) {
 			super(message, null, false, false);
 		}
 

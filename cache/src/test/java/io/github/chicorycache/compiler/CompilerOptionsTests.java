@@ -1,4 +1,4 @@
-package io.github.chicorycache;
+package io.github.chicorycache.compiler;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -9,6 +9,8 @@ import java.util.TreeSet;
 
 import com.dylibso.chicory.compiler.InterpreterFallback;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import io.github.chicorycache.MachineFactoryCompilerCustomizer;
+import io.github.chicorycache.internal.ChicoryInternals;
 import io.github.chicorycache.testsupport.MapCache;
 import org.junit.jupiter.api.Test;
 
@@ -17,13 +19,14 @@ import static io.github.chicorycache.CompilerFixtures.small;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests of {@link CompilerOptions}, the fingerprint of a customized compiler builder.
+ * Tests of the options fingerprint of a customized compiler builder: the options read by
+ * {@link ChicoryInternals#compilerOptions} and hashed by {@link Namespaces#fingerprint}.
  */
 class CompilerOptionsTests {
 
 	@Test
 	void readsTheEffectiveOptionsOfAnUncustomizedBuilderAsChicorysDefaults() {
-		assertThat(CompilerOptions.read(builder()))
+		assertThat(ChicoryInternals.compilerOptions(builder()))
 			.isEqualTo(Map.of("className", "com.dylibso.chicory.$gen.CompiledMachine", "interpretedFunctions", "[]",
 					"interpreterFallback", "WARN", "maxFunctionsPerClass", "12288"));
 	}
@@ -34,7 +37,7 @@ class CompilerOptionsTests {
 			.withMaxFunctionsPerClass(100)
 			.withInterpreterFallback(InterpreterFallback.FAIL)
 			.withInterpretedFunctions(Set.of(3, 1));
-		assertThat(CompilerOptions.read(builder)).isEqualTo(Map.of("className", "com.example.Machine",
+		assertThat(ChicoryInternals.compilerOptions(builder)).isEqualTo(Map.of("className", "com.example.Machine",
 				"interpretedFunctions", "[1,3]", "interpreterFallback", "FAIL", "maxFunctionsPerClass", "100"));
 	}
 
@@ -82,7 +85,7 @@ class CompilerOptionsTests {
 		String explicit = fingerprint(
 				builder().withInterpretedFunctions(Set.of(1)).withInterpreterFallback(InterpreterFallback.FAIL));
 		assertThat(explicit).isEqualTo(implicit);
-		assertThat(CompilerOptions.read(builder().withInterpretedFunctions(Set.of(1))))
+		assertThat(ChicoryInternals.compilerOptions(builder().withInterpretedFunctions(Set.of(1))))
 			.containsEntry("interpreterFallback", "FAIL");
 	}
 
@@ -104,7 +107,7 @@ class CompilerOptionsTests {
 	@Test
 	void theCacheIsNotAnOption() {
 		assertThat(fingerprint(builder().withCache(new MapCache()))).isEqualTo(fingerprint(builder()));
-		assertThat(CompilerOptions.read(builder().withCache(new MapCache()))).doesNotContainKey("cache");
+		assertThat(ChicoryInternals.compilerOptions(builder().withCache(new MapCache()))).doesNotContainKey("cache");
 	}
 
 	@Test
@@ -115,7 +118,7 @@ class CompilerOptionsTests {
 		one.customize(first);
 		MachineFactoryCompiler.Builder second = builder();
 		two.customize(second);
-		assertThat(CompilerOptions.fingerprint(first)).isNotNull().isEqualTo(CompilerOptions.fingerprint(second));
+		assertThat(fingerprint(first)).isNotNull().isEqualTo(fingerprint(second));
 	}
 
 	private static MachineFactoryCompiler.Builder builder() {
@@ -123,7 +126,7 @@ class CompilerOptionsTests {
 	}
 
 	private static String fingerprint(MachineFactoryCompiler.Builder builder) {
-		return CompilerOptions.fingerprint(builder);
+		return Namespaces.fingerprint(ChicoryInternals.compilerOptions(builder));
 	}
 
 }

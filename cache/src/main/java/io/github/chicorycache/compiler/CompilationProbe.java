@@ -1,23 +1,25 @@
-package io.github.chicorycache;
+package io.github.chicorycache.compiler;
 
 import java.io.IOException;
 import java.util.function.BiConsumer;
 
 import com.dylibso.chicory.compiler.Cache;
+import io.github.chicorycache.CacheFault;
+import io.github.chicorycache.CompilationSource;
 import io.github.chicorycache.spi.CacheHit;
 import io.github.chicorycache.spi.CacheNamespace;
 import io.github.chicorycache.spi.FaultRecorder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link Cache} that one compilation sees: it records whether the compiled code came
- * from the store and how big it is, verifies what it loads, and absorbs every failure of
- * the store, so that no cache problem can make a compilation fail. What it stores is
- * bound to the namespace and the key (see {@link CompiledJarVerifier#bind}), and what it
- * loads must carry that binding, so an entry of another module or namespace is never
- * loaded.
+ * Not API: the {@link Cache} that one compilation sees: it records whether the compiled
+ * code came from the store and how big it is, verifies what it loads, and absorbs every
+ * failure of the store, so that no cache problem can make a compilation fail. What it
+ * stores is bound to the namespace and the key (see {@link CompiledJarVerifier#bind}),
+ * and what it loads must carry that binding, so an entry of another module or namespace
+ * is never loaded.
  */
-final class CompilationProbe implements Cache {
+public final class CompilationProbe implements Cache {
 
 	private final @Nullable CacheNamespace store;
 
@@ -48,7 +50,7 @@ final class CompilationProbe implements Cache {
 	 * before the compiler stores its replacement
 	 * @param faults where failures of the store are recorded
 	 */
-	CompilationProbe(@Nullable CacheNamespace store, String namespace, boolean read,
+	public CompilationProbe(@Nullable CacheNamespace store, String namespace, boolean read,
 			BiConsumer<String, String> invalidator, FaultRecorder faults) {
 		this.store = store;
 		this.namespace = namespace;
@@ -79,7 +81,9 @@ final class CompilationProbe implements Cache {
 			bytes = hit.data();
 			this.source = hit.source();
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (IOException | RuntimeException | Error ex) {
+			// An Error too (an OutOfMemoryError for a huge entry, say): the read path of
+			// the cache must never fail a compilation.
 			this.faults.record(CacheFault.Kind.READ, "Could not read the cache entry of " + key, ex);
 			return null;
 		}
@@ -89,6 +93,10 @@ final class CompilationProbe implements Cache {
 		catch (CompiledJarVerifier.InvalidEntryException ex) {
 			this.invalidated = true;
 			this.invalidator.accept(key, ex.getMessage());
+			return null;
+		}
+		catch (RuntimeException | Error ex) {
+			this.faults.record(CacheFault.Kind.READ, "Could not verify the cache entry of " + key, ex);
 			return null;
 		}
 		this.loaded = bytes;
@@ -111,31 +119,15 @@ final class CompilationProbe implements Cache {
 		}
 	}
 
-	/**
-	 * Returns the binding of the entry of a key: the JAR stored for a module is only ever
-	 * loaded for that module digest in that namespace.
-	 * @param key the module digest
-	 * @return the binding
-	 */
-	String binding(String key) {
-		return binding(this.namespace, key);
-	}
-
-	/**
-	 * Returns the binding of the entry of a key in a namespace.
-	 * @param namespace the namespace
-	 * @param key the module digest
-	 * @return the binding
-	 */
-	static String binding(String namespace, String key) {
-		return "chicory-cache " + namespace + " " + key;
+	private String binding(String key) {
+		return CompiledJarVerifier.binding(this.namespace, key);
 	}
 
 	/**
 	 * Returns whether the compiled code was loaded from the store.
 	 * @return whether the compilation was a hit
 	 */
-	boolean hit() {
+	public boolean hit() {
 		return this.loaded != null;
 	}
 
@@ -143,7 +135,7 @@ final class CompilationProbe implements Cache {
 	 * Returns the tier that the compiled code was loaded from, if it was a hit.
 	 * @return the source of the hit
 	 */
-	CompilationSource source() {
+	public CompilationSource source() {
 		return this.source;
 	}
 
@@ -151,7 +143,7 @@ final class CompilationProbe implements Cache {
 	 * Returns whether an entry failed verification and was invalidated.
 	 * @return whether an entry was invalidated
 	 */
-	boolean invalidated() {
+	public boolean invalidated() {
 		return this.invalidated;
 	}
 
@@ -159,7 +151,7 @@ final class CompilationProbe implements Cache {
 	 * Returns the size of the compiled code, loaded or stored.
 	 * @return the size in bytes, {@code 0} if unknown
 	 */
-	long bytes() {
+	public long bytes() {
 		byte[] loaded = this.loaded;
 		return (loaded != null) ? loaded.length : this.stored;
 	}

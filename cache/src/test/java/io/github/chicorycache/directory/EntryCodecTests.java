@@ -1,4 +1,4 @@
-package io.github.chicorycache;
+package io.github.chicorycache.directory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +22,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class EntryCodecTests {
 
-	private static final String KEY = CacheFixtures.SEED_KEY;
+	private static final String KEY = "sha-256:KRgyTkCm43c34ksqtA8gmdDw4YCfquC2G0qfIFCpb+w=";
+
+	private static final String OTHER_KEY = "sha-256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
 	private static final Instant CREATED = Instant.parse("2026-03-01T12:00:00.123Z");
 
@@ -32,8 +35,9 @@ class EntryCodecTests {
 	void encodesTheDocumentedFormat() {
 		byte[] payload = { 10, 20, 30 };
 		byte[] file = encode(KEY, CREATED, payload);
+		// a 19-byte fixed header, the key in UTF-8, the payload, a 4-byte CRC
 		assertThat(file).hasSize((int) EntryCodec.encodedSize(KEY, payload.length))
-			.hasSize((int) CacheFixtures.entrySize(KEY, payload.length));
+			.hasSize(19 + KEY.length() + payload.length + 4);
 		ByteBuffer buffer = ByteBuffer.wrap(file);
 		assertThat(new String(file, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("CHCE");
 		buffer.position(4);
@@ -53,21 +57,21 @@ class EntryCodecTests {
 
 	@Test
 	void decodeReturnsThePayload() throws Exception {
-		byte[] payload = CacheFixtures.payloadOfSize(KEY, 5000);
+		byte[] payload = payload(5000);
 		assertThat(EntryCodec.decode(encode(KEY, CREATED, payload), KEY)).isEqualTo(payload);
 		assertThat(EntryCodec.decode(encode(KEY, CREATED, new byte[0]), KEY)).isEmpty();
 	}
 
 	@Test
 	void readFromAFileVerifiesLikeDecode() throws Exception {
-		byte[] payload = CacheFixtures.payloadOfSize(KEY, 5000);
+		byte[] payload = payload(5000);
 		Path file = Files.write(this.temp.resolve("entry"), encode(KEY, CREATED, payload));
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
 			assertThat(EntryCodec.read(channel, KEY)).isEqualTo(payload);
 		}
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
 			assertThatExceptionOfType(EntryCodec.CorruptEntryException.class)
-				.isThrownBy(() -> EntryCodec.read(channel, CacheFixtures.key(1)))
+				.isThrownBy(() -> EntryCodec.read(channel, OTHER_KEY))
 				.withMessageContaining("belongs to key " + KEY);
 		}
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -116,6 +120,12 @@ class EntryCodecTests {
 		assertThatExceptionOfType(EntryCodec.CorruptEntryException.class)
 			.isThrownBy(() -> EntryCodec.decode(java.util.Arrays.copyOf(valid, valid.length - 1), KEY))
 			.withMessageContaining("does not match");
+	}
+
+	private static byte[] payload(int size) {
+		byte[] payload = new byte[size];
+		new Random(size).nextBytes(payload);
+		return payload;
 	}
 
 	private static byte[] encode(String key, Instant created, byte[] payload) {

@@ -1,4 +1,4 @@
-package io.github.chicorycache;
+package io.github.chicorycache.compiler;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,8 +15,10 @@ import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
+import io.github.chicorycache.ChicoryCompiler;
+import io.github.chicorycache.CompilerFixtures;
+import io.github.chicorycache.compiler.CompiledJarVerifier.InvalidEntryException;
 import io.github.chicorycache.testsupport.MapCache;
-import io.github.chicorycache.CompiledJarVerifier.InvalidEntryException;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;

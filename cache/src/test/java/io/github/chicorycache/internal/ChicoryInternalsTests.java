@@ -1,16 +1,16 @@
-package io.github.chicorycache;
+package io.github.chicorycache.internal;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
 
-import com.dylibso.chicory.compiler.Cache;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import io.github.chicorycache.ChicoryCompiler;
+import io.github.chicorycache.Compilation;
+import io.github.chicorycache.CompilationSource;
 import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.junit.jupiter.api.Test;
@@ -18,15 +18,28 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link DirectCompiler}: with the Chicory this library is built against, a
- * miss is compiled and written by it, and what it writes loads through Chicory's own
- * loader.
+ * Tests for {@link ChicoryInternals}: with the Chicory this library is built against,
+ * every capability is available, a miss is compiled by the internal compiler, and what
+ * the compiler writes loads through Chicory's own loader.
  */
-class DirectCompilerTests {
+class ChicoryInternalsTests {
 
 	@Test
 	void isAvailableWithThisChicory() {
-		assertThat(DirectCompiler.AVAILABLE).isTrue();
+		assertThat(ChicoryInternals.canCompile()).isTrue();
+	}
+
+	@Test
+	void readsTheParsersDigestAlgorithmAndNoPropertyDiffersFromItsDefault() {
+		assertThat(ChicoryInternals.digestAlgorithm()).isEqualTo("SHA-256");
+		assertThat(ChicoryInternals.compilerSystemProperties()).isEmpty();
+	}
+
+	@Test
+	void readsTheBuildersOptions() {
+		assertThat(ChicoryInternals.compilerOptions(com.dylibso.chicory.compiler.MachineFactoryCompiler
+			.builder(Parser.parse(WasmModuleWriter.functions(1, 1)))
+			.withMaxFunctionsPerClass(3))).containsEntry("maxFunctionsPerClass", "3");
 	}
 
 	@Test
