@@ -19,13 +19,13 @@ import io.github.chicorycache.spi.FaultRecorder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Not API: one maintenance pass over a cache directory, or its clearing. A pass sweeps
- * orphan temporary files, scans the entries, removes links where the cache keeps its
- * directories and corrects times in the future, carries out what the
- * {@link EvictionPlanner} decides, and sets the statistics to what is left on disk; in a
- * read-only cache it only measures. Passes are serialized by {@link BackgroundCleanup}.
+ * One maintenance pass over a cache directory, or its clearing. A pass sweeps orphan
+ * temporary files, scans the entries, removes links where the cache keeps its directories
+ * and corrects times in the future, carries out what the {@link EvictionPlanner} decides,
+ * and sets the statistics to what is left on disk; in a read-only cache it only measures.
+ * Passes are serialized by {@link BackgroundCleanup}.
  */
-public final class CleanupPass {
+final class CleanupPass {
 
 	private final DirectoryOptions options;
 
@@ -47,7 +47,7 @@ public final class CleanupPass {
 	 * @param faults where failures are recorded
 	 * @param remover removes entries
 	 */
-	public CleanupPass(EntryLayout layout, DirectoryOptions options, DirectoryStatsCounter stats, FaultRecorder faults,
+	CleanupPass(EntryLayout layout, DirectoryOptions options, DirectoryStatsCounter stats, FaultRecorder faults,
 			EntryRemover remover) {
 		this.options = options;
 		this.stats = stats;

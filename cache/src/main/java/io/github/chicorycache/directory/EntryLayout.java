@@ -42,7 +42,7 @@ public final class EntryLayout {
 	 * Creates the layout of a root.
 	 * @param root the absolute, normalized root
 	 */
-	public EntryLayout(Path root) {
+	EntryLayout(Path root) {
 		this.root = root;
 		this.tempDirectory = root.resolve(TEMP_DIRECTORY);
 	}

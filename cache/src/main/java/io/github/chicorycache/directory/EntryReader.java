@@ -50,7 +50,7 @@ public final class EntryReader {
 	 * @param faults where failures are recorded
 	 * @param remover removes damaged entries
 	 */
-	public EntryReader(EntryLayout layout, DirectoryOptions options, DirectoryStatsCounter stats, FaultRecorder faults,
+	EntryReader(EntryLayout layout, DirectoryOptions options, DirectoryStatsCounter stats, FaultRecorder faults,
 			EntryRemover remover) {
 		this.layout = layout;
 		this.options = options;

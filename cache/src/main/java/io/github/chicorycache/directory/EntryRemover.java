@@ -37,8 +37,7 @@ public final class EntryRemover {
 	 * @param stats the statistics
 	 * @param faults where failures are recorded
 	 */
-	public EntryRemover(EntryLayout layout, DirectoryOptions options, DirectoryStatsCounter stats,
-			FaultRecorder faults) {
+	EntryRemover(EntryLayout layout, DirectoryOptions options, DirectoryStatsCounter stats, FaultRecorder faults) {
 		this(layout, options, stats, faults, Files::delete);
 	}
 

@@ -39,7 +39,7 @@ public final class EntryWriter {
 	 * @param cleanup runs a pass when a put crosses a limit (and ignores puts once
 	 * closed)
 	 */
-	public EntryWriter(EntryLayout layout, OwnerOnlyDirectories directories, DirectoryOptions options,
+	EntryWriter(EntryLayout layout, OwnerOnlyDirectories directories, DirectoryOptions options,
 			DirectoryStatsCounter stats, FaultRecorder faults, BackgroundCleanup cleanup) {
 		this.layout = layout;
 		this.publisher = new AtomicPublisher(layout, directories, options.clock());

@@ -23,16 +23,16 @@ import io.github.chicorycache.CacheFault;
 import io.github.chicorycache.spi.FaultRecorder;
 
 /**
- * Not API: the directory policy of a {@link io.github.chicorycache.DirectoryCache}. The
- * cache holds bytecode that the application executes, so whoever can write its
- * directories can run code in the application. Every directory the cache creates is
- * owner-only whatever the umask; a root that group or others can write, or that another
- * user owns, is refused, and so is such a directory below the root unless it is ours to
- * fix (then its group and other write permissions are removed), unless a shared directory
- * is explicitly allowed. Below the root, a link where a directory of the cache belongs is
- * removed before anything is written there, never written through.
+ * The directory policy of a {@link io.github.chicorycache.DirectoryCache}. The cache
+ * holds bytecode that the application executes, so whoever can write its directories can
+ * run code in the application. Every directory the cache creates is owner-only whatever
+ * the umask; a root that group or others can write, or that another user owns, is
+ * refused, and so is such a directory below the root unless it is ours to fix (then its
+ * group and other write permissions are removed), unless a shared directory is explicitly
+ * allowed. Below the root, a link where a directory of the cache belongs is removed
+ * before anything is written there, never written through.
  */
-public final class OwnerOnlyDirectories {
+final class OwnerOnlyDirectories {
 
 	private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
 
@@ -50,7 +50,7 @@ public final class OwnerOnlyDirectories {
 	 * @param allowShared whether a shared directory is accepted
 	 * @param faults where failures are recorded
 	 */
-	public OwnerOnlyDirectories(Path root, boolean allowShared, FaultRecorder faults) {
+	OwnerOnlyDirectories(Path root, boolean allowShared, FaultRecorder faults) {
 		this.posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
 		this.allowShared = allowShared;
 		this.faults = faults;
@@ -65,7 +65,7 @@ public final class OwnerOnlyDirectories {
 	 * @return the real path of the root
 	 * @throws CacheDirectoryException if the root, or a directory below it, is refused
 	 */
-	public Path openRoot(Path root, boolean readOnly) {
+	Path openRoot(Path root, boolean readOnly) {
 		if (Files.exists(root)) {
 			if (!Files.isDirectory(root)) {
 				throw new CacheDirectoryException(root, Reason.NOT_A_DIRECTORY,
