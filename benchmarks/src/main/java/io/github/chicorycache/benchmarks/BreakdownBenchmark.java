@@ -30,22 +30,22 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The steps that the cache adds to a compile or a load, each on its own, to explain the
- * differences measured by {@link MissBenchmark} and {@link HitBenchmark}.
+ * The steps that a cache adds to a compile or a load, each on its own, to explain the
+ * ratios measured by {@link PairedHarness}.
  * <ul>
  * <li>{@code directoryCachePut}: storing the JAR into an empty {@code DirectoryCache}
  * (temp file, write, CRC-32C, fsync, atomic move);</li>
  * <li>{@code directoryCacheGet}: reading it back (read, CRC-32C, copy, touch);</li>
  * <li>{@code jarInflate}: reading every entry of the JAR with a {@code JarInputStream},
- * the decompression that Chicory's loader pays and our verifier pays again;</li>
+ * the decompression that Chicory's loader pays on every hit;</li>
  * <li>{@code jarWriteDefault}: writing the same classes into a new JAR with a
  * {@code JarOutputStream} at its default compression, as Chicory's
  * {@code MachineFactoryCompiler} does before it calls {@code Cache.putIfAbsent} (its
  * price for any cache); {@code jarWriteFastest} the same at
  * {@code Deflater.BEST_SPEED};</li>
  * </ul>
- * The per-call overhead of {@code ChicoryCompiler} itself (options fingerprint, lookup,
- * event) is what {@code HitBenchmark.chicoryCompilerMemoryHit} measures.
+ * The per-call overhead of {@code ChicoryCompiler} itself is what {@link PairedHarness}'s
+ * {@code reuse} variant measures.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
