@@ -1,5 +1,9 @@
 package io.github.chicorycache;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +21,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Compiles WASM modules to machine factories with Chicory's
  * {@link MachineFactoryCompiler}, caching the result safely. Thread-safe.
+ * {@link #load(byte[])} takes a module from its bytes to ready-to-run code with as little
+ * work as the cache allows; {@link #machineFactory(WasmModule)} does it for a module the
+ * caller parsed.
  * <ul>
  * <li><b>Upgrade-safe:</b> entries are kept apart by the Chicory compiler version and a
  * fingerprint of the effective compiler options (the {@link #namespace() namespace}), so
@@ -30,11 +37,13 @@ import org.jspecify.annotations.Nullable;
  * <li><b>Compiled once:</b> concurrent callers for the same module share one compilation,
  * and a module compiled earlier in this JVM, even parsed again from the same bytes, is
  * reused without reading the disk or defining classes again.</li>
+ * <li><b>Off the caller's thread:</b> a compiled module is stored by a background thread;
+ * {@link #close()} writes what is still queued.</li>
  * </ul>
  * Modules without a digest compile without cache. A module that Chicory cannot compile
  * throws Chicory's exception unchanged and leaves nothing in the cache.
  */
-public final class ChicoryCompiler {
+public final class ChicoryCompiler implements AutoCloseable {
 
 	/**
 	 * Default number of compiled modules kept for reuse in this JVM.
@@ -54,14 +63,29 @@ public final class ChicoryCompiler {
 	 */
 	public static final Duration DEFAULT_SINGLE_FLIGHT_TIMEOUT = Duration.ofMinutes(2);
 
+	/**
+	 * Default number of compiled modules that may wait to be stored by the background
+	 * writer.
+	 */
+	public static final int DEFAULT_STORE_QUEUE_CAPACITY = 16;
+
+	/**
+	 * Default time {@link #close()} waits for queued stores: 10 seconds.
+	 */
+	public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
 	private final @Nullable Cache cache;
 
 	private final CachingCompiler compiler;
 
+	private final Duration closeTimeout;
+
 	private ChicoryCompiler(Builder builder) {
 		this.cache = builder.cache;
+		this.closeTimeout = builder.closeTimeout;
 		this.compiler = new CachingCompiler(builder.cache, builder.customizers, builder.listeners,
-				builder.memoryMaxEntries, builder.memoryMaxBytes, builder.singleFlightTimeout);
+				builder.memoryMaxEntries, builder.memoryMaxBytes, builder.singleFlightTimeout,
+				builder.storeQueueCapacity);
 	}
 
 	/**
@@ -70,6 +94,43 @@ public final class ChicoryCompiler {
 	 */
 	public static Builder builder() {
 		return new Builder();
+	}
+
+	/**
+	 * Loads a module from its bytes, ready to run, using everything the cache knows:
+	 * bytes loaded before in this JVM are not parsed again; bytes whose compiled code is
+	 * in the cache are not decoded and validated (the module is made from the small meta
+	 * module stored with the code, see {@link LoadedModule}); other bytes are parsed with
+	 * validation, compiled, and stored for next time.
+	 * @param bytes the module bytes (copied)
+	 * @return the module and its machine factory
+	 * @throws com.dylibso.chicory.wasm.ChicoryException (or another exception of
+	 * Chicory's) if the bytes are no valid module or cannot be compiled
+	 */
+	public LoadedModule load(byte[] bytes) {
+		// A copy: the bytes are hashed now and may be made into a meta module later.
+		return this.compiler.load(bytes.clone());
+	}
+
+	/**
+	 * Loads a module from a file, as {@link #load(byte[])} does.
+	 * @param path the module file
+	 * @return the module and its machine factory
+	 * @throws IOException if the file cannot be read
+	 */
+	public LoadedModule load(Path path) throws IOException {
+		return this.compiler.load(Files.readAllBytes(path));
+	}
+
+	/**
+	 * Loads a module from a stream, read to its end (and not closed), as
+	 * {@link #load(byte[])} does.
+	 * @param in the module bytes
+	 * @return the module and its machine factory
+	 * @throws IOException if the stream cannot be read
+	 */
+	public LoadedModule load(InputStream in) throws IOException {
+		return this.compiler.load(in.readAllBytes());
 	}
 
 	/**
@@ -173,6 +234,19 @@ public final class ChicoryCompiler {
 	}
 
 	/**
+	 * Writes the compiled modules still waiting to be stored, for at most the
+	 * {@link Builder#withCloseTimeout close timeout}, and stops the background writer.
+	 * What is not written by then is dropped (counted in {@link CompilerStats}); a module
+	 * compiled after {@code close} is stored on the caller's thread. Call it before the
+	 * JVM exits (Spring does, for a bean), or the last compiled modules may not be
+	 * stored.
+	 */
+	@Override
+	public void close() {
+		this.compiler.close(this.closeTimeout);
+	}
+
+	/**
 	 * Builds a {@link ChicoryCompiler}.
 	 */
 	public static final class Builder {
@@ -189,6 +263,10 @@ public final class ChicoryCompiler {
 
 		private Duration singleFlightTimeout = DEFAULT_SINGLE_FLIGHT_TIMEOUT;
 
+		private int storeQueueCapacity = DEFAULT_STORE_QUEUE_CAPACITY;
+
+		private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+
 		private Builder() {
 		}
 
@@ -204,7 +282,10 @@ public final class ChicoryCompiler {
 		}
 
 		/**
-		 * Adds a customizer, applied after those added before.
+		 * Adds a customizer, applied after those added before. Customizers must set the
+		 * same options for every module: they are applied to every compilation, but the
+		 * options that name the cache {@link ChicoryCompiler#namespace() namespace} are
+		 * read once.
 		 * @param customizer the customizer
 		 * @return this builder
 		 */
@@ -277,6 +358,39 @@ public final class ChicoryCompiler {
 				throw new IllegalArgumentException("timeout must be positive, was " + timeout);
 			}
 			this.singleFlightTimeout = timeout;
+			return this;
+		}
+
+		/**
+		 * Sets how many compiled modules may wait to be stored (default
+		 * {@value ChicoryCompiler#DEFAULT_STORE_QUEUE_CAPACITY}). A module is stored by a
+		 * background thread, so that a miss costs the caller no more than the
+		 * compilation; a module that finds the queue full is not stored (counted as a
+		 * dropped store) and is compiled again on a later start. {@code 0} stores on the
+		 * caller's thread, so that the entry exists when the call returns.
+		 * @param capacity the queue capacity, {@code 0} for none
+		 * @return this builder
+		 */
+		public Builder withStoreQueueCapacity(int capacity) {
+			if (capacity < 0) {
+				throw new IllegalArgumentException("capacity must not be negative, was " + capacity);
+			}
+			this.storeQueueCapacity = capacity;
+			return this;
+		}
+
+		/**
+		 * Sets how long {@link ChicoryCompiler#close()} waits for queued stores (default
+		 * 10 seconds).
+		 * @param timeout the maximum wait
+		 * @return this builder
+		 */
+		public Builder withCloseTimeout(Duration timeout) {
+			Objects.requireNonNull(timeout, "timeout");
+			if (timeout.isNegative()) {
+				throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+			}
+			this.closeTimeout = timeout;
 			return this;
 		}
 

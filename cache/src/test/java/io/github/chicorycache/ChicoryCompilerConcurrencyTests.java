@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static io.github.chicorycache.CompilerFixtures.call;
+import static io.github.chicorycache.CompilerFixtures.compilerBuilder;
 import static io.github.chicorycache.CompilerFixtures.directoryCache;
 import static io.github.chicorycache.CompilerFixtures.parse;
 import static io.github.chicorycache.CompilerFixtures.small;
@@ -61,7 +62,7 @@ class ChicoryCompilerConcurrencyTests {
 		byte[] bytes = WasmModuleWriter.functions(3000, 1);
 		DirectoryCache cache = directoryCache(this.root);
 		RecordingListener listener = new RecordingListener();
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).withListener(listener).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache).withListener(listener).build();
 		CyclicBarrier start = new CyclicBarrier(THREADS);
 		List<Future<Integer>> results = new ArrayList<>();
 		for (int i = 0; i < THREADS; i++) {
@@ -90,7 +91,7 @@ class ChicoryCompilerConcurrencyTests {
 	void callersThatArriveDuringACompilationWaitForItAndShareItsResult() throws Exception {
 		GateCache gate = new GateCache();
 		RecordingListener listener = new RecordingListener();
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(gate).withListener(listener).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(gate).withListener(listener).build();
 		byte[] bytes = small(1);
 		List<Future<Integer>> results = startAll(() -> {
 			WasmModule module = parse(bytes);
@@ -123,7 +124,7 @@ class ChicoryCompilerConcurrencyTests {
 		assertThat(bare).isNotNull();
 		GateCache gate = new GateCache();
 		RecordingListener listener = new RecordingListener();
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(gate).withListener(listener).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(gate).withListener(listener).build();
 		List<Future<Integer>> results = startAll(() -> {
 			compiler.machineFactory(parse(simd));
 			return 0;
@@ -153,8 +154,7 @@ class ChicoryCompilerConcurrencyTests {
 	void aCallerWaitingForAStuckCompilationCompilesTheModuleItselfAndReportsAFault() throws Exception {
 		GateCache gate = new GateCache();
 		RecordingListener listener = new RecordingListener();
-		ChicoryCompiler compiler = ChicoryCompiler.builder()
-			.withCache(gate)
+		ChicoryCompiler compiler = compilerBuilder().withCache(gate)
 			.withListener(listener)
 			.withSingleFlightTimeout(Duration.ofMillis(50))
 			.build();
@@ -188,7 +188,7 @@ class ChicoryCompilerConcurrencyTests {
 
 	@Test
 	void theSingleFlightTimeoutMustBePositive() {
-		assertThat(catchThrowable(() -> ChicoryCompiler.builder().withSingleFlightTimeout(Duration.ZERO)))
+		assertThat(catchThrowable(() -> compilerBuilder().withSingleFlightTimeout(Duration.ZERO)))
 			.isInstanceOf(IllegalArgumentException.class);
 		assertThat(ChicoryCompiler.DEFAULT_SINGLE_FLIGHT_TIMEOUT).isEqualTo(Duration.ofMinutes(2));
 	}
@@ -196,7 +196,7 @@ class ChicoryCompilerConcurrencyTests {
 	@Test
 	void differentModulesCompileConcurrently() throws Exception {
 		MapCache cache = new MapCache();
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache).build();
 		List<Future<Integer>> results = new ArrayList<>();
 		CyclicBarrier start = new CyclicBarrier(THREADS);
 		for (int i = 0; i < THREADS; i++) {
@@ -221,7 +221,7 @@ class ChicoryCompilerConcurrencyTests {
 		List<Future<Integer>> results = new ArrayList<>();
 		for (int i = 0; i < THREADS; i++) {
 			results.add(this.executor.submit(() -> {
-				ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(directoryCache(this.root)).build();
+				ChicoryCompiler compiler = compilerBuilder().withCache(directoryCache(this.root)).build();
 				WasmModule module = parse(bytes);
 				start.await(1, TimeUnit.MINUTES);
 				return call(module, compiler.machineFactory(module), 1, 1);
@@ -232,7 +232,7 @@ class ChicoryCompilerConcurrencyTests {
 		}
 		assertThat(CompilerFixtures.entryFiles(this.root)).hasSize(1);
 		assertThat(CompilerFixtures.files(this.root.resolve(DirectoryCache.TEMP_DIRECTORY), (file) -> true)).isEmpty();
-		ChicoryCompiler reader = ChicoryCompiler.builder().withCache(directoryCache(this.root)).build();
+		ChicoryCompiler reader = compilerBuilder().withCache(directoryCache(this.root)).build();
 		WasmModule module = parse(bytes);
 		assertThat(call(module, reader.machineFactory(module), 0, 0)).isEqualTo(9);
 		assertThat(reader.stats().compilations(CompilationSource.DISK)).isOne();

@@ -30,6 +30,7 @@ import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import io.github.chicorycache.compiler.CompiledJarVerifier;
+import io.github.chicorycache.compiler.EntryJar;
 import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.jspecify.annotations.Nullable;
@@ -64,12 +65,82 @@ public final class CompilerFixtures {
 	}
 
 	/**
+	 * Returns a compiler builder whose misses store on the caller's thread, so that a
+	 * test sees the entry when the call returns (the background store has tests of its
+	 * own).
+	 * @return the builder
+	 */
+	public static ChicoryCompiler.Builder compilerBuilder() {
+		return ChicoryCompiler.builder().withStoreQueueCapacity(0);
+	}
+
+	/**
 	 * A small module of 8 functions; {@code f<i>(x) = x + i + seed}.
 	 * @param seed the seed
 	 * @return the module bytes
 	 */
 	public static byte[] small(int seed) {
 		return WasmModuleWriter.functions(8, seed);
+	}
+
+	/**
+	 * A module with a function too large for a JVM method, which the compiler leaves to
+	 * the interpreter (with {@code InterpreterFallback} {@code WARN} or {@code SILENT}),
+	 * and calls both ways between compiled and interpreted code: {@code f0(x) = x + 1};
+	 * {@code f1(x) = f0(x) + adds}, the huge one; {@code f2(x) = f1(x) + f0(x)}.
+	 * @param adds how many additions make {@code f1} huge
+	 * @return the module bytes
+	 */
+	public static byte[] hugeFunctionModule(int adds) {
+		ByteArrayOutputStream module = new ByteArrayOutputStream();
+		module.writeBytes(new byte[] { 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00 });
+		// one type, (i32) -> i32
+		section(module, 1, new byte[] { 0x01, 0x60, 0x01, 0x7F, 0x01, 0x7F });
+		section(module, 3, new byte[] { 0x03, 0x00, 0x00, 0x00 });
+		ByteArrayOutputStream exports = new ByteArrayOutputStream();
+		exports.write(3);
+		for (int i = 0; i < 3; i++) {
+			exports.write(2);
+			exports.writeBytes(("f" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			exports.write(0x00);
+			exports.write(i);
+		}
+		section(module, 7, exports.toByteArray());
+		ByteArrayOutputStream huge = new ByteArrayOutputStream();
+		huge.writeBytes(new byte[] { 0x00, 0x20, 0x00, 0x10, 0x00 }); // no locals;
+																		// local.get 0;
+																		// call 0
+		for (int i = 0; i < adds; i++) {
+			huge.writeBytes(new byte[] { 0x41, 0x01, 0x6A }); // i32.const 1; i32.add
+		}
+		huge.write(0x0B);
+		ByteArrayOutputStream code = new ByteArrayOutputStream();
+		code.write(3);
+		body(code, new byte[] { 0x00, 0x20, 0x00, 0x41, 0x01, 0x6A, 0x0B });
+		body(code, huge.toByteArray());
+		body(code, new byte[] { 0x00, 0x20, 0x00, 0x10, 0x01, 0x20, 0x00, 0x10, 0x00, 0x6A, 0x0B });
+		section(module, 10, code.toByteArray());
+		return module.toByteArray();
+	}
+
+	private static void section(ByteArrayOutputStream module, int id, byte[] content) {
+		module.write(id);
+		leb128(module, content.length);
+		module.writeBytes(content);
+	}
+
+	private static void body(ByteArrayOutputStream code, byte[] body) {
+		leb128(code, body.length);
+		code.writeBytes(body);
+	}
+
+	private static void leb128(ByteArrayOutputStream out, int value) {
+		int rest = value;
+		while ((rest & ~0x7F) != 0) {
+			out.write((rest & 0x7F) | 0x80);
+			rest >>>= 7;
+		}
+		out.write(rest);
 	}
 
 	/**
@@ -174,7 +245,7 @@ public final class CompilerFixtures {
 	 */
 	public static byte[] boundJar(byte[] bytes) {
 		MapCache recorder = new MapCache();
-		ChicoryCompiler.builder().withCache(recorder).build().machineFactory(parse(bytes));
+		compilerBuilder().withCache(recorder).build().machineFactory(parse(bytes));
 		return recorder.singleValue();
 	}
 
@@ -186,6 +257,37 @@ public final class CompilerFixtures {
 	 */
 	public static String binding(ChicoryCompiler compiler, WasmModule module) {
 		return CompiledJarVerifier.binding(compiler.namespace(), module.digest());
+	}
+
+	/**
+	 * Returns the size of the compiled code in an entry, as compilation events report it:
+	 * the total size of its classes.
+	 * @param jar the entry
+	 * @return the size in bytes
+	 */
+	public static long codeSize(byte[] jar) {
+		try {
+			return EntryJar.read(jar).classBytes();
+		}
+		catch (CompiledJarVerifier.InvalidEntryException ex) {
+			throw new IllegalArgumentException(ex);
+		}
+	}
+
+	/**
+	 * Rewrites a JAR of Chicory's as this library writes its entries: with the list of
+	 * its classes (unbound).
+	 * @param jar the JAR
+	 * @return the entry
+	 */
+	public static byte[] asEntry(byte[] jar) {
+		try {
+			EntryJar.Contents contents = EntryJar.read(jar);
+			return EntryJar.write(contents.mainClass(), contents.classes(), java.util.zip.Deflater.BEST_SPEED, null, 0);
+		}
+		catch (CompiledJarVerifier.InvalidEntryException ex) {
+			throw new IllegalArgumentException(ex);
+		}
 	}
 
 	/**

@@ -94,6 +94,7 @@ class ChicoryCacheIntegrationTests {
 				"--chicory.cache.directory=" + this.temp.resolve("cache"),
 				"--chicory.cache.warmup.locations=file:" + module, "--spring.jmx.enabled=false",
 				"--spring.main.banner-mode=off")) {
+			assertThat(context.getBean(ChicoryCacheWarmup.class).getResult()).isSameAs(atServerStart.get());
 			assertThat(atServerStart.get()).as("warm-up result when the web server started").isNotNull();
 			assertThat(atServerStart.get().modules()).containsValue(CompilationSource.COMPILER);
 		}

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import com.dylibso.chicory.compiler.Cache;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
-import com.dylibso.chicory.runtime.CompiledModule;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.Parser;
@@ -23,6 +23,7 @@ import io.github.chicorycache.CompilationEvent;
 import io.github.chicorycache.CompilationListener;
 import io.github.chicorycache.CompilationSource;
 import io.github.chicorycache.CompilerStats;
+import io.github.chicorycache.LoadedModule;
 import io.github.chicorycache.MachineFactoryCompilerCustomizer;
 import io.github.chicorycache.spi.CacheNamespace;
 import io.github.chicorycache.spi.FaultRecorder;
@@ -35,6 +36,10 @@ import org.jspecify.annotations.Nullable;
  * that arrive meanwhile share the result, or compile the module themselves if it takes
  * longer than the single-flight timeout. Every call is counted and reported to the
  * listeners.
+ * <p>
+ * The namespace is computed once: customizers are assumed to apply the same options to
+ * every module, so a call that reuses compiled code costs a map lookup, not a
+ * customization and a fingerprint.
  */
 public final class CachingCompiler {
 
@@ -55,6 +60,8 @@ public final class CachingCompiler {
 
 	private final Namespaces namespaces;
 
+	private final EntryWriter writer;
+
 	private final SelfHealingCompiler entries;
 
 	private final SingleFlight<CompiledModuleMemory.Reusable> flights = new SingleFlight<>();
@@ -63,7 +70,7 @@ public final class CachingCompiler {
 
 	private final Duration singleFlightTimeout;
 
-	private volatile @Nullable String defaultNamespace;
+	private volatile @Nullable String namespace;
 
 	/**
 	 * Creates the compiler.
@@ -74,16 +81,19 @@ public final class CachingCompiler {
 	 * @param memoryMaxBytes how much compiled code to keep for reuse in this JVM
 	 * @param singleFlightTimeout how long a caller waits for another caller's compilation
 	 * of the same module before it compiles the module itself
+	 * @param storeQueueCapacity how many stores may wait for the background writer,
+	 * {@code 0} to store on the caller's thread
 	 */
 	public CachingCompiler(@Nullable Cache cache, List<MachineFactoryCompilerCustomizer> customizers,
 			List<CompilationListener> listeners, long memoryMaxEntries, long memoryMaxBytes,
-			Duration singleFlightTimeout) {
+			Duration singleFlightTimeout, int storeQueueCapacity) {
 		this.singleFlightTimeout = singleFlightTimeout;
 		this.customizers = List.copyOf(customizers);
 		this.listeners = List.copyOf(listeners);
 		this.memory = new CompiledModuleMemory(memoryMaxEntries, memoryMaxBytes);
 		this.namespaces = new Namespaces(cache, this.faults);
-		this.entries = new SelfHealingCompiler(this.namespaces, this.faults);
+		this.writer = new EntryWriter(storeQueueCapacity, this.faults);
+		this.entries = new SelfHealingCompiler(this.namespaces, this::customizedBuilder, this.writer, this.faults);
 	}
 
 	/**
@@ -94,21 +104,60 @@ public final class CachingCompiler {
 	public Compilation compile(WasmModule module) {
 		Objects.requireNonNull(module, "module");
 		long start = System.nanoTime();
-		MachineFactoryCompiler.Builder builder = customizedBuilder(module);
-		String namespace = this.namespaces.of(builder);
+		String namespace = namespace();
 		String digest = module.digest();
 		if (digest == null) {
-			return compileWithoutReuse(builder, namespace, start);
+			Function<Instance, Machine> factory = compileWithoutReuse(module);
+			return new Compilation(factory, record(new CompilationEvent(null, namespace, CompilationSource.COMPILER,
+					elapsed(start), 0, false, false)));
+		}
+		Obtained obtained = obtain(Namespaces.key(namespace, digest), digest,
+				() -> this.entries.compile(module, namespace, digest));
+		return new Compilation(new BoundMachineFactory(module, obtained.code().factory()),
+				record(obtained.event(digest, namespace, start)));
+	}
+
+	/**
+	 * See {@link ChicoryCompiler#load(byte[])}.
+	 * @param bytes the module bytes, owned by this compiler from now on
+	 * @return the loaded module
+	 */
+	public LoadedModule load(byte[] bytes) {
+		long start = System.nanoTime();
+		String namespace = namespace();
+		String digest = ModuleDigest.of(bytes);
+		if (digest == null) {
+			WasmModule module = ModuleParser.parse(bytes, null, true);
+			Function<Instance, Machine> factory = compileWithoutReuse(module);
+			return new LoadedModule(module, factory, record(new CompilationEvent(null, namespace,
+					CompilationSource.COMPILER, elapsed(start), 0, false, false)));
 		}
 		String key = Namespaces.key(namespace, digest);
+		Obtained obtained = obtain(key, digest, () -> this.entries.load(bytes, namespace, digest));
+		CompiledModuleMemory.Reusable code = obtained.code();
+		WasmModule module = code.module();
+		if (module == null) {
+			// Compiled by machineFactory in this JVM, or the module was collected.
+			module = ModuleParser.parse(bytes, digest, true);
+			this.memory.put(key, new CompiledModuleMemory.Reusable(code.factory(), code.size(), module));
+		}
+		return new LoadedModule(module, new BoundMachineFactory(module, code.factory()),
+				record(obtained.event(digest, namespace, start)));
+	}
+
+	/**
+	 * Gets the code of a key from the memory, from the flight of another caller, or by
+	 * doing the work.
+	 */
+	private Obtained obtain(String key, String digest, Supplier<SelfHealingCompiler.Outcome> work) {
 		CompiledModuleMemory.Reusable reused = this.memory.get(key);
 		if (reused != null) {
-			return reuse(module, reused, digest, namespace, start, false);
+			return new Obtained(reused, CompilationSource.MEMORY, false, false);
 		}
 		SingleFlight.Flight<CompiledModuleMemory.Reusable> flight = this.flights.begin(key);
 		while (!flight.leader()) {
 			try {
-				return reuse(module, flight.await(this.singleFlightTimeout), digest, namespace, start, true);
+				return new Obtained(flight.await(this.singleFlightTimeout), CompilationSource.MEMORY, false, true);
 			}
 			catch (TimeoutException ex) {
 				// Never wait forever: the leader may be stuck in a read that does not
@@ -131,22 +180,17 @@ public final class CachingCompiler {
 			reused = this.memory.get(key);
 			if (reused != null) {
 				flight.complete(reused);
-				return reuse(module, reused, digest, namespace, start, false);
+				return new Obtained(reused, CompilationSource.MEMORY, false, false);
 			}
-			SelfHealingCompiler.Outcome outcome = this.entries.compile(module, builder, () -> customizedBuilder(module),
-					namespace, digest);
+			SelfHealingCompiler.Outcome outcome = work.get();
 			if (outcome.recovered()) {
 				this.stats.recordRecovered();
 			}
-			Function<Instance, Machine> factory = outcome.factory();
-			Function<Instance, Machine> shared = (factory instanceof CompiledModule compiled)
-					? compiled.machineFactory() : null;
-			if (shared != null) {
-				this.memory.put(key, shared, outcome.bytes());
-			}
-			flight.complete(new CompiledModuleMemory.Reusable((shared != null) ? shared : factory, outcome.bytes()));
-			return new Compilation(factory, record(new CompilationEvent(digest, namespace, outcome.source(),
-					elapsed(start), outcome.bytes(), outcome.recovered(), false)));
+			CompiledModuleMemory.Reusable code = new CompiledModuleMemory.Reusable(outcome.factory(), outcome.bytes(),
+					outcome.module());
+			this.memory.put(key, code);
+			flight.complete(code);
+			return new Obtained(code, outcome.source(), outcome.recovered(), false);
 		}
 		catch (RuntimeException | Error ex) {
 			this.stats.recordFailure();
@@ -160,13 +204,13 @@ public final class CachingCompiler {
 
 	/**
 	 * See {@link ChicoryCompiler#namespace()}.
-	 * @return the namespace of the default options
+	 * @return the namespace of this compiler's options
 	 */
 	public String namespace() {
-		String namespace = this.defaultNamespace;
+		String namespace = this.namespace;
 		if (namespace == null) {
 			namespace = this.namespaces.of(customizedBuilder(Parser.parse(EMPTY_MODULE)));
-			this.defaultNamespace = namespace;
+			this.namespace = namespace;
 		}
 		return namespace;
 	}
@@ -184,7 +228,7 @@ public final class CachingCompiler {
 	 * @return the statistics
 	 */
 	public CompilerStats stats() {
-		return this.stats.snapshot(this.memory.usage(), this.faults);
+		return this.stats.snapshot(this.memory.usage(), this.faults, this.writer.dropped());
 	}
 
 	/**
@@ -219,23 +263,23 @@ public final class CachingCompiler {
 		return this.namespaces.removeAll();
 	}
 
-	private Compilation compileWithoutReuse(MachineFactoryCompiler.Builder builder, String namespace, long start) {
+	/**
+	 * See {@link ChicoryCompiler#close()}.
+	 * @param timeout how long to wait for queued stores
+	 * @return whether every queued store was written
+	 */
+	public boolean close(Duration timeout) {
+		return this.writer.close(timeout);
+	}
+
+	private Function<Instance, Machine> compileWithoutReuse(WasmModule module) {
 		try {
-			Function<Instance, Machine> factory = builder.compile();
-			return new Compilation(factory, record(new CompilationEvent(null, namespace, CompilationSource.COMPILER,
-					elapsed(start), 0, false, false)));
+			return customizedBuilder(module).compile();
 		}
 		catch (RuntimeException | Error ex) {
 			this.stats.recordFailure();
 			throw ex;
 		}
-	}
-
-	private Compilation reuse(WasmModule module, CompiledModuleMemory.Reusable reused, String digest, String namespace,
-			long start, boolean shared) {
-		CompilationEvent event = record(new CompilationEvent(digest, namespace, CompilationSource.MEMORY,
-				elapsed(start), reused.size(), false, shared));
-		return new Compilation(new BoundMachineFactory(module, reused.factory()), event);
 	}
 
 	private MachineFactoryCompiler.Builder customizedBuilder(WasmModule module) {
@@ -261,6 +305,19 @@ public final class CachingCompiler {
 
 	private static Duration elapsed(long start) {
 		return Duration.ofNanos(System.nanoTime() - start);
+	}
+
+	/**
+	 * Code obtained for a caller and how.
+	 */
+	private record Obtained(CompiledModuleMemory.Reusable code, CompilationSource source, boolean recovered,
+			boolean shared) {
+
+		CompilationEvent event(String digest, String namespace, long start) {
+			return new CompilationEvent(digest, namespace, this.source, elapsed(start), this.code.size(),
+					this.recovered, this.shared);
+		}
+
 	}
 
 }

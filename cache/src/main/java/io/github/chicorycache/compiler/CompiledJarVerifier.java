@@ -1,7 +1,5 @@
 package io.github.chicorycache.compiler;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -10,33 +8,32 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.jar.JarEntry;
-import java.util.jar.JarInputStream;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Not API: checks that a cache entry holds a complete compiled module before Chicory
- * loads it.
+ * Not API: checks that a cache entry holds the complete compiled module it claims to
+ * hold.
  * <p>
  * Chicory defines the classes of an entry eagerly, but the JVM resolves the references
  * between them lazily: a JAR that lacks one generated class loads fine and fails at the
- * first WASM call that needs it. This verifier follows the class references of the
- * generated classes (all named after the main class) from the main class and requires
- * every one of them to be present, so such an entry is rejected up front.
+ * first WASM call that needs it. {@link #verifyComplete} follows the class references of
+ * the generated classes (all named after the main class) from the main class and requires
+ * every one of them to be present. That walk reads every constant pool, so it runs once,
+ * when the entry is written; the names of the classes are recorded in the entry
+ * ({@link EntryJar}), and reading it only compares them
+ * ({@link #verify(byte[], String)}).
  * <p>
  * A complete JAR may still belong to another module: Chicory's loader only reads the
  * classes, and the code of another module of the same shape runs and returns wrong
  * results. So the {@link io.github.chicorycache.ChicoryCompiler} {@link #bind binds}
  * every JAR it stores to the module digest and namespace it was compiled for, in the ZIP
  * comment (which Chicory's loader ignores), and {@link #verify(byte[], String)} requires
- * that binding.
+ * that binding. Damage to the bytes is caught by the CRC of each ZIP entry, and by the
+ * checksum of the cache where it has one.
  */
 public final class CompiledJarVerifier {
-
-	private static final String PROPERTIES = "wasm-module.properties";
 
 	/**
 	 * Size of the ZIP end-of-central-directory record without its comment.
@@ -62,19 +59,40 @@ public final class CompiledJarVerifier {
 	}
 
 	/**
-	 * Verifies that a compiled-module JAR is bound to the given module and is complete.
+	 * Checks an entry read from the cache, at a cost that does not grow with its size
+	 * beyond reading it once: the binding, then the recorded class names against the
+	 * classes present.
 	 * @param jar the JAR bytes
 	 * @param binding the binding it must carry, see {@link #bind(byte[], String)}
-	 * @throws InvalidEntryException if it is bound to something else, not bound, or not a
-	 * complete compiled module
+	 * @return the contents of the entry
+	 * @throws InvalidEntryException if it is bound to something else, not bound,
+	 * unreadable or does not hold the classes it lists
 	 */
-	public static void verify(byte[] jar, String binding) throws InvalidEntryException {
-		String found = binding(jar);
-		if (!binding.equals(found)) {
+	public static EntryJar.Contents verify(byte[] jar, String binding) throws InvalidEntryException {
+		if (!hasBinding(jar, binding)) {
+			String found = binding(jar);
 			throw new InvalidEntryException((found != null) ? "the entry was stored for " + found
 					: "the entry was not stored by this library for this module (no binding)");
 		}
-		verify(jar);
+		EntryJar.Contents contents = EntryJar.read(jar);
+		Set<String> listed = contents.listedClasses();
+		if (listed == null) {
+			throw new InvalidEntryException("the entry lists no classes (not written by this version)");
+		}
+		if (!contents.classes().containsKey(contents.mainClass())) {
+			throw new InvalidEntryException("main class " + contents.mainClass() + " is missing");
+		}
+		for (String name : listed) {
+			if (!contents.classes().containsKey(name)) {
+				throw new InvalidEntryException("class " + name + " is missing");
+			}
+		}
+		for (String name : contents.classes().keySet()) {
+			if (!listed.contains(name)) {
+				throw new InvalidEntryException("class " + name + " is not listed in the entry");
+			}
+		}
+		return contents;
 	}
 
 	/**
@@ -114,6 +132,19 @@ public final class CompiledJarVerifier {
 		return null;
 	}
 
+	/**
+	 * Returns whether a JAR carries a binding, looking only at its end.
+	 * @param jar the JAR bytes
+	 * @param binding the binding
+	 * @return whether the JAR's ZIP comment is the binding
+	 */
+	public static boolean hasBinding(byte[] jar, String binding) {
+		byte[] comment = binding.getBytes(StandardCharsets.UTF_8);
+		int eocd = jar.length - EOCD_SIZE - comment.length;
+		return eocd >= 0 && isEndRecord(jar, eocd) && commentLength(jar, eocd) == comment.length
+				&& Arrays.equals(jar, eocd + EOCD_SIZE, jar.length, comment, 0, comment.length);
+	}
+
 	private static boolean isEndRecord(byte[] jar, int offset) {
 		return (jar[offset] & 0xFF | (jar[offset + 1] & 0xFF) << 8 | (jar[offset + 2] & 0xFF) << 16
 				| (jar[offset + 3] & 0xFF) << 24) == EOCD_SIGNATURE;
@@ -124,35 +155,28 @@ public final class CompiledJarVerifier {
 	}
 
 	/**
-	 * Verifies a compiled-module JAR.
+	 * Verifies that a compiled-module JAR is complete.
 	 * @param jar the JAR bytes
 	 * @throws InvalidEntryException if it is not a complete compiled module
 	 */
 	public static void verify(byte[] jar) throws InvalidEntryException {
-		String mainClass = null;
-		Map<String, byte[]> classes = new HashMap<>();
-		try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
-			JarEntry entry;
-			while ((entry = in.getNextJarEntry()) != null) {
-				String name = entry.getName();
-				if (name.equals(PROPERTIES)) {
-					Properties properties = new Properties();
-					properties.load(in);
-					mainClass = properties.getProperty("mainClass");
-				}
-				else if (name.endsWith(".class")) {
-					classes.put(name.substring(0, name.length() - ".class".length()), in.readAllBytes());
-				}
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			throw new InvalidEntryException("unreadable JAR: " + ex);
-		}
-		if (mainClass == null || mainClass.isBlank()) {
-			throw new InvalidEntryException("no mainClass in " + PROPERTIES);
-		}
+		EntryJar.Contents contents = EntryJar.read(jar);
+		verifyComplete(contents.mainClass(), contents.classes());
+	}
+
+	/**
+	 * Verifies that compiled classes are complete: every generated class that the main
+	 * class reaches is present and readable.
+	 * @param mainClass the name of the main class
+	 * @param classes the class bytes by class name
+	 * @throws InvalidEntryException if a class is missing or damaged
+	 */
+	public static void verifyComplete(String mainClass, Map<String, byte[]> classes) throws InvalidEntryException {
 		String main = mainClass.replace('.', '/');
-		if (!classes.containsKey(main)) {
+		// Chicory names some classes in internal form, some in binary form.
+		Map<String, byte[]> byInternalName = new HashMap<>();
+		classes.forEach((name, bytes) -> byInternalName.put(name.replace('.', '/'), bytes));
+		if (!byInternalName.containsKey(main)) {
 			throw new InvalidEntryException("main class " + mainClass + " is missing");
 		}
 		Set<String> seen = new HashSet<>();
@@ -161,7 +185,7 @@ public final class CompiledJarVerifier {
 		seen.add(main);
 		while (!pending.isEmpty()) {
 			String name = pending.poll();
-			byte[] bytes = classes.get(name);
+			byte[] bytes = byInternalName.get(name);
 			if (bytes == null) {
 				throw new InvalidEntryException("class " + name.replace('/', '.') + " is missing");
 			}

@@ -10,14 +10,16 @@ import java.util.function.Function;
 
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.WasmModule;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Not API: compiled code kept for reuse in this JVM, least recently used first out,
  * bounded by entry count and by the size of the compiled code. Values are softly
  * referenced, so the garbage collector can take the generated classes back under memory
- * pressure. Only the machine factories are held, never the {@code WasmModule} they were
- * compiled from.
+ * pressure. The machine factories are held, and the {@code WasmModule} only for modules
+ * that {@code ChicoryCompiler.load} made from bytes (so the same bytes are not parsed
+ * again), never a module that a caller passed in.
  * <p>
  * The usage figures are kept up to date as entries come and go, so reading them costs two
  * volatile reads and never sweeps: code that the garbage collector took back leaves the
@@ -63,24 +65,24 @@ public final class CompiledModuleMemory {
 			remove(key);
 			return null;
 		}
-		return new Reusable(factory, held.size);
+		SoftReference<WasmModule> module = held.module;
+		return new Reusable(factory, held.size, (module != null) ? module.get() : null);
 	}
 
 	/**
 	 * Holds compiled code under a key, evicting the least recently used entries beyond
 	 * the bounds.
 	 * @param key the key (namespace and digest)
-	 * @param factory the machine factory, bound to no module object
-	 * @param size the size of the compiled code
+	 * @param reusable the compiled code
 	 */
-	public synchronized void put(String key, Function<Instance, Machine> factory, long size) {
+	public synchronized void put(String key, Reusable reusable) {
 		expungeCollected();
-		if (this.maxEntries <= 0 || size > this.maxBytes) {
+		if (this.maxEntries <= 0 || reusable.size() > this.maxBytes) {
 			return;
 		}
 		remove(key);
-		this.entries.put(key, new Held(key, factory, size, this.collected));
-		this.bytes += size;
+		this.entries.put(key, new Held(key, reusable, this.collected));
+		this.bytes += reusable.size();
 		Iterator<Map.Entry<String, Held>> eldest = this.entries.entrySet().iterator();
 		while ((this.entries.size() > this.maxEntries || this.bytes > this.maxBytes) && eldest.hasNext()) {
 			this.bytes -= eldest.next().getValue().size;
@@ -137,12 +139,14 @@ public final class CompiledModuleMemory {
 	}
 
 	/**
-	 * Compiled code found for reuse.
+	 * Compiled code held for reuse.
 	 *
 	 * @param factory the machine factory, not bound to any module object
 	 * @param size the size of the compiled code
+	 * @param module the module that {@code load} made from the bytes of this code, or
+	 * {@code null}
 	 */
-	public record Reusable(Function<Instance, Machine> factory, long size) {
+	public record Reusable(Function<Instance, Machine> factory, long size, @Nullable WasmModule module) {
 	}
 
 	/**
@@ -160,11 +164,14 @@ public final class CompiledModuleMemory {
 
 		private final long size;
 
-		Held(String key, Function<Instance, Machine> factory, long size,
-				ReferenceQueue<Function<Instance, Machine>> queue) {
-			super(factory, queue);
+		private final @Nullable SoftReference<WasmModule> module;
+
+		Held(String key, Reusable reusable, ReferenceQueue<Function<Instance, Machine>> queue) {
+			super(reusable.factory(), queue);
 			this.key = key;
-			this.size = size;
+			this.size = reusable.size();
+			WasmModule module = reusable.module();
+			this.module = (module != null) ? new SoftReference<>(module) : null;
 		}
 
 	}

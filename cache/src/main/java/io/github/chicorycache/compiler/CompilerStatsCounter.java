@@ -78,9 +78,10 @@ public final class CompilerStatsCounter {
 	 * Returns the statistics so far.
 	 * @param memory the usage of the in-JVM memory
 	 * @param faults the cache failures the compiler absorbed
+	 * @param droppedStores the stores dropped by the entry writer
 	 * @return the snapshot
 	 */
-	public CompilerStats snapshot(CompiledModuleMemory.Usage memory, FaultRecorder faults) {
+	public CompilerStats snapshot(CompiledModuleMemory.Usage memory, FaultRecorder faults, long droppedStores) {
 		Map<CompilationSource, Long> compilations = new EnumMap<>(CompilationSource.class);
 		Map<CompilationSource, Duration> time = new EnumMap<>(CompilationSource.class);
 		for (CompilationSource source : CompilationSource.values()) {
@@ -88,7 +89,7 @@ public final class CompilerStatsCounter {
 			time.put(source, Duration.ofNanos(this.nanos.get(source).sum()));
 		}
 		return new CompilerStats(compilations, time, this.recovered.sum(), this.failures.sum(), memory.entries(),
-				memory.bytes(), timeSaved(), faults.count(), faults.last());
+				memory.bytes(), timeSaved(), faults.count(), faults.last(), droppedStores);
 	}
 
 	/**

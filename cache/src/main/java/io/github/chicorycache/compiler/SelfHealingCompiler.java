@@ -3,31 +3,33 @@ package io.github.chicorycache.compiler;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.function.Supplier;
-import java.util.zip.Deflater;
 
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.ExternalType;
 import io.github.chicorycache.CacheFault;
 import io.github.chicorycache.CompilationSource;
-import io.github.chicorycache.internal.ChicoryInternals;
-import io.github.chicorycache.internal.ChicoryInternals.CompiledClasses;
 import io.github.chicorycache.spi.CacheNamespace;
 import io.github.chicorycache.spi.FaultRecorder;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Not API: gets the compiled code of one module from its cache entry or by compiling it,
- * and heals the cache on the way: an entry that fails verification or fails to load is
- * invalidated and replaced by a fresh compilation, and the caller gets a working factory.
- * An entry that the cache cannot remove (a read-only or plain cache) is skipped from then
- * on rather than loaded and replaced on every call.
+ * and heals the cache on the way: an entry that fails its check, whose meta module is
+ * damaged or inconsistent, or whose classes fail to load is invalidated and replaced by a
+ * fresh compilation, and the caller gets working code. An entry that the cache cannot
+ * remove (a read-only or plain cache) is skipped from then on rather than loaded and
+ * replaced on every call. A compiled module is stored by the {@link EntryWriter}.
  */
 public final class SelfHealingCompiler {
 
 	private final Namespaces namespaces;
+
+	private final Function<WasmModule, MachineFactoryCompiler.Builder> builders;
+
+	private final EntryWriter writer;
 
 	private final FaultRecorder faults;
 
@@ -36,47 +38,102 @@ public final class SelfHealingCompiler {
 	/**
 	 * Creates a compiler over the namespaces of a cache.
 	 * @param namespaces the namespaces
+	 * @param builders makes the customized builder of a module
+	 * @param writer stores compiled modules
 	 * @param faults where failures of the cache are recorded
 	 */
-	public SelfHealingCompiler(Namespaces namespaces, FaultRecorder faults) {
+	public SelfHealingCompiler(Namespaces namespaces, Function<WasmModule, MachineFactoryCompiler.Builder> builders,
+			EntryWriter writer, FaultRecorder faults) {
 		this.namespaces = namespaces;
+		this.builders = builders;
+		this.writer = writer;
 		this.faults = faults;
 	}
 
 	/**
-	 * Returns the compiled code of a module, loaded from the cache or compiled and
+	 * Returns the compiled code of a parsed module, loaded from the cache or compiled and
 	 * stored.
 	 * @param module the module
-	 * @param builder the customized builder of the module
-	 * @param rebuild makes another customized builder, needed if a loaded entry fails
-	 * @param namespace the namespace of the builders' options
+	 * @param namespace the namespace of the compiler's options
 	 * @param digest the module digest
-	 * @return the outcome
+	 * @return the outcome, without module
 	 * @throws com.dylibso.chicory.wasm.ChicoryException (or another exception of
 	 * Chicory's) if the module cannot be compiled
 	 */
-	public Outcome compile(WasmModule module, MachineFactoryCompiler.Builder builder,
-			Supplier<MachineFactoryCompiler.Builder> rebuild, String namespace, String digest) {
+	public Outcome compile(WasmModule module, String namespace, String digest) {
+		return obtain(module, null, namespace, digest);
+	}
+
+	/**
+	 * Returns a module made from its bytes and its compiled code: from the cache entry,
+	 * with the entry's meta module if it has one (no decoding and validation of the
+	 * bytes), or parsed with validation, compiled and stored with a meta module.
+	 * @param bytes the module bytes, not changed afterwards
+	 * @param namespace the namespace of the compiler's options
+	 * @param digest the digest of the bytes
+	 * @return the outcome, with the module
+	 * @throws com.dylibso.chicory.wasm.ChicoryException (or another exception of
+	 * Chicory's) if the bytes are no valid module or cannot be compiled
+	 */
+	public Outcome load(byte[] bytes, String namespace, String digest) {
+		return obtain(null, bytes, namespace, digest);
+	}
+
+	private Outcome obtain(@Nullable WasmModule given, byte @Nullable [] bytes, String namespace, String digest) {
 		CacheNamespace store = this.namespaces.store(namespace);
 		String entryKey = Namespaces.key(namespace, digest);
-		CompilationProbe probe = new CompilationProbe(store, namespace, !this.unusableEntries.contains(entryKey),
-				(key, reason) -> invalidate(store, entryKey, key, reason), this.faults);
-		try {
-			Function<Instance, Machine> factory = compileOrLoad(module, builder, probe);
-			CompilationSource source = probe.hit() ? probe.source() : CompilationSource.COMPILER;
-			return new Outcome(factory, source, probe.bytes(), probe.invalidated());
-		}
-		catch (RuntimeException | LinkageError ex) {
-			if (!probe.hit()) {
-				throw ex;
+		WasmModule parsed = given;
+		boolean recovered = false;
+		if (store != null && !this.unusableEntries.contains(entryKey)) {
+			EntryReader.Found found = EntryReader.read(store, namespace, digest, this.faults);
+			EntryJar.Contents contents = found.contents();
+			byte[] jar = found.jar();
+			String invalid = found.invalid();
+			if (contents != null && jar != null) {
+				WasmModule module = parsed;
+				if (module == null && contents.meta() == null) {
+					// An entry without meta module (stored by machineFactory): parse in
+					// full.
+					module = parsed = ModuleParser.parse(bytes, digest, true);
+				}
+				try {
+					if (module == null) {
+						module = MetaModule.parse(contents.meta(), digest);
+					}
+					if (contents.functions() != MetaModule.functionCount(module)) {
+						throw new IllegalArgumentException("the entry was compiled for " + contents.functions()
+								+ " functions, the module has " + MetaModule.functionCount(module));
+					}
+					WasmModule loaded = module;
+					Function<Instance, Machine> factory = MachineCode.define(contents, jar,
+							() -> this.builders.apply(loaded));
+					return new Outcome(factory, found.source(), contents.classBytes(), false,
+							(given != null) ? null : module);
+				}
+				catch (RuntimeException | LinkageError ex) {
+					// The entry passed its check but its code or meta module is unusable.
+					invalid = ex.toString();
+				}
 			}
-			// The entry passed verification but Chicory could not load it: replace it.
-			invalidate(store, entryKey, digest, ex.toString());
-			CompilationProbe writeOnly = new CompilationProbe(store, namespace, false, (key, reason) -> {
-			}, this.faults);
-			Function<Instance, Machine> factory = compileOrLoad(module, rebuild.get(), writeOnly);
-			return new Outcome(factory, CompilationSource.COMPILER, writeOnly.bytes(), true);
+			if (invalid != null) {
+				invalidate(store, entryKey, digest, invalid);
+				recovered = true;
+			}
 		}
+		WasmModule module = (parsed != null) ? parsed : ModuleParser.parse(bytes, digest, true);
+		if (MetaModule.isMeta(module)) {
+			throw new IllegalArgumentException("Module " + digest + " was loaded from the meta module of a cache "
+					+ "entry that is gone; it has no code to compile. Load it from its bytes with "
+					+ "ChicoryCompiler.load instead.");
+		}
+		MachineCode.Compiled compiled = MachineCode.compile(this.builders.apply(module));
+		if (store != null) {
+			int functionImports = module.importSection().count(ExternalType.FUNCTION);
+			this.writer.store(store, namespace, digest, compiled, MetaModule.functionCount(module),
+					(bytes != null) ? new EntryWriter.ModuleSource(bytes, functionImports) : null);
+		}
+		return new Outcome(compiled.factory(), CompilationSource.COMPILER, compiled.size(), recovered,
+				(given != null) ? null : module);
 	}
 
 	/**
@@ -103,29 +160,7 @@ public final class SelfHealingCompiler {
 		this.unusableEntries.clear();
 	}
 
-	/**
-	 * Loads the module's entry if the probe finds one, else compiles the module and hands
-	 * the probe its JAR. Chicory's own {@code compile()} with a cache writes that JAR at
-	 * the default deflate level; the internal compiler lets us write it at
-	 * {@code BEST_SPEED} (see {@link EntryJar#write}).
-	 */
-	private static Function<Instance, Machine> compileOrLoad(WasmModule module, MachineFactoryCompiler.Builder builder,
-			CompilationProbe probe) {
-		if (ChicoryInternals.canCompile() && probe.get(module.digest()) == null) {
-			CompiledClasses compiled = ChicoryInternals.compile(builder);
-			probe.putIfAbsent(module.digest(),
-					EntryJar.write(compiled.mainClass(), compiled.classes(), Deflater.BEST_SPEED));
-			return new BoundMachineFactory(module, compiled.machineFactory());
-		}
-		// A hit (the probe answers Chicory's get with the entry it found), or no internal
-		// compiler: Chicory's own path.
-		return builder.withCache(probe).compile();
-	}
-
-	private void invalidate(@Nullable CacheNamespace store, String entryKey, String key, String reason) {
-		if (store == null) {
-			return;
-		}
+	private void invalidate(CacheNamespace store, String entryKey, String key, String reason) {
 		boolean removed;
 		try {
 			removed = store.invalidate(key, reason);
@@ -145,13 +180,15 @@ public final class SelfHealingCompiler {
 	/**
 	 * The compiled code of a module and where it came from.
 	 *
-	 * @param factory the machine factory, bound to the module
+	 * @param factory the machine factory, bound to no module
 	 * @param source where the code came from
 	 * @param bytes the size of the compiled code
 	 * @param recovered whether a damaged entry was replaced on the way
+	 * @param module the module made from the bytes given to {@link #load}, or
+	 * {@code null} for {@link #compile}
 	 */
-	public record Outcome(Function<Instance, Machine> factory, CompilationSource source, long bytes,
-			boolean recovered) {
+	public record Outcome(Function<Instance, Machine> factory, CompilationSource source, long bytes, boolean recovered,
+			@Nullable WasmModule module) {
 	}
 
 }

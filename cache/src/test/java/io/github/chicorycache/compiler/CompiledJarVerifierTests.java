@@ -173,13 +173,33 @@ class CompiledJarVerifierTests {
 
 	@Test
 	void aBoundJarCarriesItsBindingAndPasses() {
-		byte[] bound = CompiledJarVerifier.bind(SPLIT_JAR, BINDING);
-		assertThat(bound).hasSize(SPLIT_JAR.length + BINDING.length());
+		byte[] entry = CompilerFixtures.asEntry(SPLIT_JAR);
+		byte[] bound = CompiledJarVerifier.bind(entry, BINDING);
+		assertThat(bound).hasSize(entry.length + BINDING.length());
 		assertThat(CompiledJarVerifier.binding(bound)).isEqualTo(BINDING);
+		assertThat(CompiledJarVerifier.hasBinding(bound, BINDING)).isTrue();
+		assertThat(CompiledJarVerifier.hasBinding(bound, BINDING + "x")).isFalse();
 		assertThatNoException().isThrownBy(() -> CompiledJarVerifier.verify(bound, BINDING));
 		assertThatNoException().isThrownBy(() -> CompiledJarVerifier.verify(bound));
 		// the original is not modified
-		assertThat(CompiledJarVerifier.binding(SPLIT_JAR)).isNull();
+		assertThat(CompiledJarVerifier.binding(entry)).isNull();
+	}
+
+	@Test
+	void aBoundJarOfChicorysWithoutTheListOfItsClassesFails() {
+		byte[] bound = CompiledJarVerifier.bind(SPLIT_JAR, BINDING);
+		assertThatExceptionOfType(InvalidEntryException.class)
+			.isThrownBy(() -> CompiledJarVerifier.verify(bound, BINDING))
+			.withMessageContaining("lists no classes");
+	}
+
+	@Test
+	void aBoundEntryWithAClassMoreThanItListsFails() {
+		byte[] bound = CompiledJarVerifier
+			.bind(with(CompilerFixtures.asEntry(SPLIT_JAR), "com/example/Extra.class", new byte[] { 1 }), BINDING);
+		assertThatExceptionOfType(InvalidEntryException.class)
+			.isThrownBy(() -> CompiledJarVerifier.verify(bound, BINDING))
+			.withMessageContaining("com.example.Extra");
 	}
 
 	@Test
@@ -199,7 +219,7 @@ class CompiledJarVerifierTests {
 
 	@Test
 	void aBoundButIncompleteJarFails() {
-		byte[] bound = CompiledJarVerifier.bind(without(SPLIT_JAR, FUNC_GROUP), BINDING);
+		byte[] bound = CompiledJarVerifier.bind(without(CompilerFixtures.asEntry(SPLIT_JAR), FUNC_GROUP), BINDING);
 		assertThatExceptionOfType(InvalidEntryException.class)
 			.isThrownBy(() -> CompiledJarVerifier.verify(bound, BINDING))
 			.withMessageContaining("FuncGroup_0");
@@ -245,7 +265,7 @@ class CompiledJarVerifierTests {
 	@Test
 	void theCompilerStoresBoundJars() {
 		MapCache cache = new MapCache();
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).build();
+		ChicoryCompiler compiler = CompilerFixtures.compilerBuilder().withCache(cache).build();
 		WasmModule module = parse(WasmModuleWriter.functions(3, 1));
 		compiler.machineFactory(module);
 		byte[] stored = cache.singleValue();

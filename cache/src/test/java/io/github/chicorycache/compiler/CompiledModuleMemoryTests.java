@@ -19,16 +19,16 @@ class CompiledModuleMemoryTests {
 		Function<Instance, Machine> a = factory();
 		Function<Instance, Machine> b = factory();
 		Function<Instance, Machine> c = factory();
-		memory.put("a", a, 10);
-		memory.put("b", b, 20);
+		memory.put("a", new CompiledModuleMemory.Reusable(a, 10, null));
+		memory.put("b", new CompiledModuleMemory.Reusable(b, 20, null));
 		assertThat(memory.usage()).isEqualTo(new CompiledModuleMemory.Usage(2, 30));
 		memory.get("a");
-		memory.put("c", c, 30);
+		memory.put("c", new CompiledModuleMemory.Reusable(c, 30, null));
 		assertThat(memory.usage()).as("b, least recently used, is out")
 			.isEqualTo(new CompiledModuleMemory.Usage(2, 40));
 		assertThat(memory.get("b")).isNull();
 		assertThat(memory.get("a").factory()).isSameAs(a);
-		memory.put("a", a, 15);
+		memory.put("a", new CompiledModuleMemory.Reusable(a, 15, null));
 		assertThat(memory.usage()).as("replaced, not added").isEqualTo(new CompiledModuleMemory.Usage(2, 45));
 		memory.evict("a");
 		assertThat(memory.usage()).isEqualTo(new CompiledModuleMemory.Usage(1, 30));
@@ -39,11 +39,11 @@ class CompiledModuleMemoryTests {
 	@Test
 	void theByteBoundEvictsAndAnOversizedModuleIsNotKept() {
 		CompiledModuleMemory memory = new CompiledModuleMemory(10, 100);
-		memory.put("a", factory(), 60);
-		memory.put("b", factory(), 60);
+		memory.put("a", new CompiledModuleMemory.Reusable(factory(), 60, null));
+		memory.put("b", new CompiledModuleMemory.Reusable(factory(), 60, null));
 		assertThat(memory.usage()).isEqualTo(new CompiledModuleMemory.Usage(1, 60));
 		assertThat(memory.get("a")).isNull();
-		memory.put("c", factory(), 101);
+		memory.put("c", new CompiledModuleMemory.Reusable(factory(), 101, null));
 		assertThat(memory.get("c")).isNull();
 		assertThat(memory.usage()).isEqualTo(new CompiledModuleMemory.Usage(1, 60));
 	}
@@ -51,7 +51,7 @@ class CompiledModuleMemoryTests {
 	@Test
 	void zeroEntriesKeepsNothing() {
 		CompiledModuleMemory memory = new CompiledModuleMemory(0, 100);
-		memory.put("a", factory(), 1);
+		memory.put("a", new CompiledModuleMemory.Reusable(factory(), 1, null));
 		assertThat(memory.get("a")).isNull();
 		assertThat(memory.usage()).isEqualTo(new CompiledModuleMemory.Usage(0, 0));
 	}

@@ -21,13 +21,13 @@ class CompilerStatsCounterTests {
 	@Test
 	void countsTimesAndEstimatesTheTimeSaved() {
 		CompilerStatsCounter counter = new CompilerStatsCounter();
-		assertThat(counter.snapshot(new CompiledModuleMemory.Usage(0, 0), this.faults).timeSaved()).isNull();
+		assertThat(counter.snapshot(new CompiledModuleMemory.Usage(0, 0), this.faults, 0).timeSaved()).isNull();
 		counter.recordCompilation(event(CompilationSource.COMPILER, 100, 1000));
 		counter.recordCompilation(event(CompilationSource.DISK, 10, 1000));
 		counter.recordCompilation(event(CompilationSource.MEMORY, 1, 1000));
 		counter.recordRecovered();
 		counter.recordFailure();
-		CompilerStats stats = counter.snapshot(new CompiledModuleMemory.Usage(3, 4096), this.faults);
+		CompilerStats stats = counter.snapshot(new CompiledModuleMemory.Usage(3, 4096), this.faults, 0);
 		assertThat(stats.compilations(CompilationSource.COMPILER)).isOne();
 		assertThat(stats.compilations(CompilationSource.DISK)).isOne();
 		assertThat(stats.compilations(CompilationSource.MEMORY)).isOne();
@@ -43,9 +43,9 @@ class CompilerStatsCounterTests {
 	@Test
 	void snapshotsAreMonotonic() {
 		CompilerStatsCounter counter = new CompilerStatsCounter();
-		CompilerStats before = counter.snapshot(new CompiledModuleMemory.Usage(0, 0), this.faults);
+		CompilerStats before = counter.snapshot(new CompiledModuleMemory.Usage(0, 0), this.faults, 0);
 		counter.recordCompilation(event(CompilationSource.DISK, 5, 10));
-		CompilerStats after = counter.snapshot(new CompiledModuleMemory.Usage(0, 0), this.faults);
+		CompilerStats after = counter.snapshot(new CompiledModuleMemory.Usage(0, 0), this.faults, 0);
 		assertThat(after.minus(before).compilations(CompilationSource.DISK)).isOne();
 		assertThat(before.compilations(CompilationSource.DISK)).isZero();
 	}

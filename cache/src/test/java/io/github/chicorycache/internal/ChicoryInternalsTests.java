@@ -11,6 +11,7 @@ import com.dylibso.chicory.wasm.WasmModule;
 import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.Compilation;
 import io.github.chicorycache.CompilationSource;
+import io.github.chicorycache.CompilerFixtures;
 import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.junit.jupiter.api.Test;
@@ -46,14 +47,14 @@ class ChicoryInternalsTests {
 	void entryWrittenOnAMissIsAHitThatRuns() throws IOException {
 		byte[] bytes = WasmModuleWriter.functions(3, 7);
 		MapCache cache = new MapCache();
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).withMemoryMaxEntries(0).build();
+		ChicoryCompiler compiler = CompilerFixtures.compilerBuilder().withCache(cache).withMemoryMaxEntries(0).build();
 		WasmModule first = Parser.parse(bytes);
 		Compilation compiled = compiler.compile(first);
 		assertThat(compiled.event().source()).isEqualTo(CompilationSource.COMPILER);
 		assertThat(call(first, compiled, 2, 5)).isEqualTo(5 + 2 + 7);
 		assertThat(cache.entries).hasSize(1);
 		byte[] jar = cache.entries.values().iterator().next();
-		assertThat(compiled.event().bytes()).isEqualTo(jar.length);
+		assertThat(compiled.event().bytes()).isEqualTo(CompilerFixtures.codeSize(jar));
 		try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
 			JarEntry entry = in.getNextJarEntry();
 			assertThat(entry.getName()).isEqualTo("wasm-module.properties");
@@ -67,7 +68,7 @@ class ChicoryInternalsTests {
 
 	@Test
 	void withoutCacheTheEventStillReportsTheJarSize() {
-		Compilation compiled = ChicoryCompiler.builder()
+		Compilation compiled = CompilerFixtures.compilerBuilder()
 			.build()
 			.compile(Parser.parse(WasmModuleWriter.functions(3, 7)));
 		assertThat(compiled.event().source()).isEqualTo(CompilationSource.COMPILER);
