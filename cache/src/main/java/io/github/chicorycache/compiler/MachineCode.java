@@ -11,8 +11,8 @@ import com.dylibso.chicory.runtime.CompiledModule;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import io.github.chicorycache.compiler.CompiledJarVerifier.InvalidEntryException;
-import io.github.chicorycache.internal.ChicoryInternals.CompiledClasses;
 import io.github.chicorycache.internal.ChicoryInternals;
+import io.github.chicorycache.internal.ChicoryInternals.CompiledClasses;
 import org.jspecify.annotations.Nullable;
 
 /**

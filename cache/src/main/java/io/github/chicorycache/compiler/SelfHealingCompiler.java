@@ -94,7 +94,8 @@ public final class SelfHealingCompiler {
 				if (module == null && contents.meta() == null) {
 					// An entry without meta module (stored by machineFactory): parse in
 					// full.
-					module = parsed = ModuleParser.parse(bytes, digest, true);
+					parsed = ModuleParser.parse(bytes, digest, true);
+					module = parsed;
 				}
 				try {
 					if (module == null) {
