@@ -166,10 +166,11 @@ final class FleetLease {
 	}
 
 	/**
-	 * Releases every lease still held, when the tier closes.
+	 * Releases every lease still held, when the tier closes, so that other instances need
+	 * not wait for them to expire.
 	 */
 	void releaseAll() {
-		this.held.keySet().forEach(this::releaseQuietly);
+		this.held.keySet().forEach(this::release);
 	}
 
 }

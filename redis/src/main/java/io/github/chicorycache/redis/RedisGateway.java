@@ -260,10 +260,7 @@ final class RedisGateway implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
-		CompletableFuture<StatefulRedisConnection<byte[], byte[]>> current = this.connection;
-		if (current != null) {
-			current.thenAccept(StatefulRedisConnection::closeAsync);
-		}
+		// Closes the connection too.
 		this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 	}
 

@@ -38,7 +38,13 @@ final class TieredNamespace implements CacheNamespace {
 		if (data == null) {
 			return null;
 		}
-		this.local.putIfAbsent(key, data);
+		try {
+			this.local.putIfAbsent(key, data);
+		}
+		catch (IOException | RuntimeException ex) {
+			// The local cache's own failure: the remote hit stands, the next lookup asks
+			// Redis again.
+		}
 		return new CacheHit(data, CompilationSource.REMOTE);
 	}
 
