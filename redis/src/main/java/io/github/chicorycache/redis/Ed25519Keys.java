@@ -69,6 +69,22 @@ public final class Ed25519Keys {
 	}
 
 	/**
+	 * Returns whether a private key belongs to a public key.
+	 * @param privateKey the private key
+	 * @param publicKey the public key
+	 * @return whether the public key verifies what the private key signs
+	 */
+	public static boolean matches(PrivateKey privateKey, PublicKey publicKey) {
+		try {
+			new Ed25519Key(publicKey, privateKey);
+			return true;
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
+	}
+
+	/**
 	 * Writes a public key as PEM.
 	 * @param key the key
 	 * @return the PEM text

@@ -12,6 +12,7 @@ import java.util.UUID;
 import io.github.chicorycache.spi.FaultRecorder;
 import io.github.chicorycache.spi.NamespacedCache;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.resource.ClientResources;
 import org.jspecify.annotations.Nullable;
 
@@ -51,51 +52,6 @@ public final class RedisCacheTier implements AutoCloseable {
 	 */
 	public static final String DEFAULT_KEY_PREFIX = "chicory-cache:";
 
-	/**
-	 * Default time an entry lives in Redis after its last hit: 7 days.
-	 */
-	public static final Duration DEFAULT_TTL = Duration.ofDays(7);
-
-	/**
-	 * Default largest entry published: 64 MiB.
-	 */
-	public static final long DEFAULT_MAX_ENTRY_SIZE = 64L * 1024 * 1024;
-
-	/**
-	 * Default connect timeout.
-	 */
-	public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
-
-	/**
-	 * Default command timeout.
-	 */
-	public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
-
-	/**
-	 * Default lifetime of a lease whose holder never publishes.
-	 */
-	public static final Duration DEFAULT_LEASE_TIME = Duration.ofSeconds(60);
-
-	/**
-	 * Default longest wait for another instance's entry.
-	 */
-	public static final Duration DEFAULT_LEASE_WAIT = Duration.ofSeconds(20);
-
-	/**
-	 * Default number of entries waiting to be published.
-	 */
-	public static final int DEFAULT_PUBLISH_QUEUE_SIZE = 16;
-
-	/**
-	 * Default number of consecutive failures that open the circuit breaker.
-	 */
-	public static final int DEFAULT_BREAKER_FAILURE_THRESHOLD = 5;
-
-	/**
-	 * Default time the circuit breaker stays open before a probe.
-	 */
-	public static final Duration DEFAULT_BREAKER_OPEN_DURATION = Duration.ofSeconds(10);
-
 	private final Keyring keyring;
 
 	private final RedisGateway gateway;
@@ -120,8 +76,8 @@ public final class RedisCacheTier implements AutoCloseable {
 		this.faults = new FaultRecorder(Clock.systemUTC(), RedisCacheTier.class);
 		this.breaker = new CircuitBreaker(builder.breakerFailureThreshold, builder.breakerOpenDuration,
 				System::nanoTime);
-		this.gateway = new RedisGateway(builder.uri, builder.clientResources, builder.connectTimeout,
-				builder.commandTimeout, this.breaker, this.faults);
+		this.gateway = new RedisGateway(builder.uri, builder.clientResources, builder.sslOptions,
+				builder.connectTimeout, builder.commandTimeout, this.breaker, this.faults);
 		this.lease = new FleetLease(this.gateway, builder.leaseTime, builder.leaseWait, this.keyring.signer() != null,
 				ProcessHandle.current().pid() + "/" + UUID.randomUUID(), this.stats, System::nanoTime);
 		this.publisher = new Publisher(builder.publishQueueSize);
@@ -238,25 +194,27 @@ public final class RedisCacheTier implements AutoCloseable {
 
 		private String keyPrefix = DEFAULT_KEY_PREFIX;
 
-		private Duration ttl = DEFAULT_TTL;
+		private Duration ttl = Duration.ofDays(7);
 
-		private long maxEntrySize = DEFAULT_MAX_ENTRY_SIZE;
+		private long maxEntrySize = 64L * 1024 * 1024;
 
-		private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+		private Duration connectTimeout = Duration.ofSeconds(2);
 
-		private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+		private Duration commandTimeout = Duration.ofSeconds(2);
 
-		private Duration leaseTime = DEFAULT_LEASE_TIME;
+		private Duration leaseTime = Duration.ofSeconds(60);
 
-		private Duration leaseWait = DEFAULT_LEASE_WAIT;
+		private Duration leaseWait = Duration.ofSeconds(20);
 
-		private int publishQueueSize = DEFAULT_PUBLISH_QUEUE_SIZE;
+		private int publishQueueSize = 16;
 
-		private int breakerFailureThreshold = DEFAULT_BREAKER_FAILURE_THRESHOLD;
+		private int breakerFailureThreshold = 5;
 
-		private Duration breakerOpenDuration = DEFAULT_BREAKER_OPEN_DURATION;
+		private Duration breakerOpenDuration = Duration.ofSeconds(10);
 
 		private @Nullable ClientResources clientResources;
+
+		private @Nullable SslOptions sslOptions;
 
 		private Builder(RedisURI uri) {
 			this.uri = Objects.requireNonNull(uri, "uri");
@@ -430,6 +388,17 @@ public final class RedisCacheTier implements AutoCloseable {
 		 */
 		public Builder withClientResources(@Nullable ClientResources clientResources) {
 			this.clientResources = clientResources;
+			return this;
+		}
+
+		/**
+		 * Sets the TLS options (trust and key material) for a URI with TLS
+		 * ({@code rediss://}); by default the JDK's.
+		 * @param sslOptions the options
+		 * @return this builder
+		 */
+		public Builder withSslOptions(@Nullable SslOptions sslOptions) {
+			this.sslOptions = sslOptions;
 			return this;
 		}
 

@@ -26,6 +26,7 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -71,8 +72,8 @@ final class RedisGateway implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	RedisGateway(RedisURI uri, @Nullable ClientResources resources, Duration connectTimeout, Duration commandTimeout,
-			CircuitBreaker breaker, FaultRecorder faults) {
+	RedisGateway(RedisURI uri, @Nullable ClientResources resources, @Nullable SslOptions sslOptions,
+			Duration connectTimeout, Duration commandTimeout, CircuitBreaker breaker, FaultRecorder faults) {
 		this.uri = RedisURI.builder(uri).withTimeout(commandTimeout).build();
 		this.connectTimeout = connectTimeout;
 		this.commandTimeout = commandTimeout;
@@ -80,8 +81,11 @@ final class RedisGateway implements AutoCloseable {
 		this.faults = faults;
 		this.endpoint = RedisEndpoint.describe(uri);
 		this.client = (resources != null) ? RedisClient.create(resources, this.uri) : RedisClient.create(this.uri);
-		this.client.setOptions(ClientOptions.builder()
-			.socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
+		ClientOptions.Builder options = ClientOptions.builder();
+		if (sslOptions != null) {
+			options.sslOptions(sslOptions);
+		}
+		this.client.setOptions(options.socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
 			.timeoutOptions(TimeoutOptions.enabled(commandTimeout))
 			.autoReconnect(true)
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -260,6 +264,20 @@ final class RedisGateway implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
+		CompletableFuture<StatefulRedisConnection<byte[], byte[]>> current = this.connection;
+		if (current != null && !current.isDone()) {
+			// Let a connection attempt end (within the connect timeout) rather than cut
+			// it.
+			try {
+				current.get(this.connectTimeout.toMillis() + 100, TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				// closing anyway
+			}
+		}
 		// Closes the connection too.
 		this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 	}
