@@ -160,8 +160,8 @@ final class RedisCacheTierFactory {
 		String username = (properties.getUsername() != null) ? properties.getUsername() : connection.getUsername();
 		String password = (properties.getPassword() != null) ? properties.getPassword() : connection.getPassword();
 		if (password != null) {
-			builder = (username != null) ? builder.withAuthentication(username, password)
-					: builder.withPassword(password);
+			builder = (username != null) ? builder.withAuthentication(username, password.toCharArray())
+					: builder.withPassword(password.toCharArray());
 		}
 		return builder.withSsl(connection.getSslBundle() != null).build();
 	}
