@@ -49,7 +49,14 @@ public record CacheFault(Kind kind, String message, Instant time) {
 		/**
 		 * Scanning the directory during cleanup.
 		 */
-		CLEANUP
+		CLEANUP,
+
+		/**
+		 * Waiting for another caller's compilation of the same module, which did not
+		 * finish in time (it may be stuck reading the cache); the waiter compiled the
+		 * module itself.
+		 */
+		TIMEOUT
 
 	}
 

@@ -1,6 +1,5 @@
 package io.github.chicorycache;
 
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -23,9 +22,12 @@ public record CacheKey(String algorithm, String digest) {
 	 * Longest accepted digest: the file name ({@code digest - 2 shard chars + ".jar"})
 	 * must stay within the 255-byte limit of common file systems.
 	 */
-	static final int MAX_DIGEST_LENGTH = 250;
+	public static final int MAX_DIGEST_LENGTH = 250;
 
-	static final int MAX_ALGORITHM_LENGTH = 64;
+	/**
+	 * Longest accepted algorithm name.
+	 */
+	public static final int MAX_ALGORITHM_LENGTH = 64;
 
 	public CacheKey {
 		Objects.requireNonNull(algorithm, "algorithm");
@@ -67,25 +69,6 @@ public record CacheKey(String algorithm, String digest) {
 	 */
 	public String fileSafe() {
 		return this.algorithm + ":" + stripPadding(this.digest).replace('+', '-').replace('/', '_');
-	}
-
-	/**
-	 * Returns the digest in the file-name form of the seed layout: URL-safe characters,
-	 * no padding, lower case.
-	 * @return the file-name form of the digest
-	 */
-	String fileDigest() {
-		return stripPadding(this.digest).replace('+', '-').replace('/', '_').toLowerCase(Locale.ROOT);
-	}
-
-	/**
-	 * Returns the path of this key's entry relative to its namespace directory:
-	 * {@code <algorithm>/<first two chars>/<rest>.jar}.
-	 * @return the relative path segments
-	 */
-	String[] relativePath() {
-		String name = fileDigest();
-		return new String[] { this.algorithm, name.substring(0, 2), name.substring(2) + ".jar" };
 	}
 
 	@Override

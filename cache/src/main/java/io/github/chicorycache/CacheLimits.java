@@ -19,12 +19,6 @@ public record CacheLimits(long maxSizeBytes, long maxEntries, @Nullable Duration
 	 */
 	public static final long DEFAULT_MAX_SIZE_BYTES = 1024L * 1024 * 1024;
 
-	/**
-	 * Fraction of a limit that a trim goes down to, so that trimming does not run again
-	 * on the very next put.
-	 */
-	static final double TRIM_TARGET = 0.9;
-
 	public CacheLimits {
 		if (maxSizeBytes <= 0) {
 			throw new IllegalArgumentException("maxSizeBytes must be positive, was " + maxSizeBytes);
@@ -43,18 +37,6 @@ public record CacheLimits(long maxSizeBytes, long maxEntries, @Nullable Duration
 	 */
 	public static CacheLimits defaults() {
 		return new CacheLimits(DEFAULT_MAX_SIZE_BYTES, Long.MAX_VALUE, null);
-	}
-
-	boolean exceeded(long entries, long bytes) {
-		return entries > this.maxEntries || bytes > this.maxSizeBytes;
-	}
-
-	long trimmedSize() {
-		return (long) (this.maxSizeBytes * TRIM_TARGET);
-	}
-
-	long trimmedEntries() {
-		return (this.maxEntries == Long.MAX_VALUE) ? Long.MAX_VALUE : (long) (this.maxEntries * TRIM_TARGET);
 	}
 
 	CacheLimits withMaxAge(@Nullable Duration maxAge) {

@@ -1,36 +1,29 @@
 package io.github.chicorycache;
 
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
-import java.time.Clock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 import com.dylibso.chicory.compiler.Cache;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
-import com.dylibso.chicory.runtime.CompiledModule;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
-import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
-import io.github.chicorycache.spi.CacheNamespace;
-import io.github.chicorycache.spi.NamespacedCache;
-import io.github.chicorycache.spi.FaultRecorder;
+import io.github.chicorycache.compiler.CachingCompiler;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Compiles WASM modules to machine factories with Chicory's
  * {@link MachineFactoryCompiler}, caching the result safely. Thread-safe.
+ * {@link #load(byte[])} takes a module from its bytes to ready-to-run code with as little
+ * work as the cache allows; {@link #machineFactory(WasmModule)} does it for a module the
+ * caller parsed.
  * <ul>
  * <li><b>Upgrade-safe:</b> entries are kept apart by the Chicory compiler version and a
  * fingerprint of the effective compiler options (the {@link #namespace() namespace}), so
@@ -44,11 +37,13 @@ import org.jspecify.annotations.Nullable;
  * <li><b>Compiled once:</b> concurrent callers for the same module share one compilation,
  * and a module compiled earlier in this JVM, even parsed again from the same bytes, is
  * reused without reading the disk or defining classes again.</li>
+ * <li><b>Off the caller's thread:</b> a compiled module is stored by a background thread;
+ * {@link #close()} writes what is still queued.</li>
  * </ul>
  * Modules without a digest compile without cache. A module that Chicory cannot compile
  * throws Chicory's exception unchanged and leaves nothing in the cache.
  */
-public final class ChicoryCompiler {
+public final class ChicoryCompiler implements AutoCloseable {
 
 	/**
 	 * Default number of compiled modules kept for reuse in this JVM.
@@ -60,62 +55,37 @@ public final class ChicoryCompiler {
 	 */
 	public static final long DEFAULT_MEMORY_MAX_BYTES = 128L * 1024 * 1024;
 
-	private static final Logger logger = System.getLogger(ChicoryCompiler.class.getName());
+	/**
+	 * Default time a caller waits for another caller's compilation of the same module
+	 * before it compiles the module itself: 2 minutes, several times the longest
+	 * compilations seen (about 25 s), so that it only ends waits on a compilation that is
+	 * stuck.
+	 */
+	public static final Duration DEFAULT_SINGLE_FLIGHT_TIMEOUT = Duration.ofMinutes(2);
 
 	/**
-	 * Namespace suffix when the compiler options cannot be read; such modules are not
-	 * stored.
+	 * Default number of compiled modules that may wait to be stored by the background
+	 * writer.
 	 */
-	private static final String UNREADABLE_OPTIONS = "unreadable-options";
+	public static final int DEFAULT_STORE_QUEUE_CAPACITY = 16;
 
 	/**
-	 * The smallest valid module: magic number and version, nothing else.
+	 * Default time {@link #close()} waits for queued stores: 10 seconds.
 	 */
-	private static final byte[] EMPTY_MODULE = { 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00 };
+	public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
 	private final @Nullable Cache cache;
 
-	private final List<MachineFactoryCompilerCustomizer> customizers;
+	private final CachingCompiler compiler;
 
-	private final List<CompilationListener> listeners;
-
-	private final CompiledModuleMemory memory;
-
-	private final String version = sanitize(ChicoryVersion.get());
-
-	private final Map<String, CompletableFuture<CompiledModuleMemory.Reusable>> inflight = new ConcurrentHashMap<>();
-
-	private final Map<String, CacheNamespace> namespacedCaches = new ConcurrentHashMap<>();
-
-	private final Set<String> unusableEntries = ConcurrentHashMap.newKeySet();
-
-	private final FaultRecorder faults = new FaultRecorder(Clock.systemUTC(), ChicoryCompiler.class);
-
-	private final Map<CompilationSource, LongAdder> counts = new EnumMap<>(CompilationSource.class);
-
-	private final Map<CompilationSource, LongAdder> nanos = new EnumMap<>(CompilationSource.class);
-
-	private final LongAdder compiledBytes = new LongAdder();
-
-	private final LongAdder compileNanos = new LongAdder();
-
-	private final LongAdder reusedBytes = new LongAdder();
-
-	private final LongAdder recovered = new LongAdder();
-
-	private final LongAdder failures = new LongAdder();
-
-	private volatile @Nullable String defaultNamespace;
+	private final Duration closeTimeout;
 
 	private ChicoryCompiler(Builder builder) {
 		this.cache = builder.cache;
-		this.customizers = List.copyOf(builder.customizers);
-		this.listeners = List.copyOf(builder.listeners);
-		this.memory = new CompiledModuleMemory(builder.memoryMaxEntries, builder.memoryMaxBytes);
-		for (CompilationSource source : CompilationSource.values()) {
-			this.counts.put(source, new LongAdder());
-			this.nanos.put(source, new LongAdder());
-		}
+		this.closeTimeout = builder.closeTimeout;
+		this.compiler = new CachingCompiler(builder.cache, builder.customizers, builder.listeners,
+				builder.memoryMaxEntries, builder.memoryMaxBytes, builder.singleFlightTimeout,
+				builder.storeQueueCapacity);
 	}
 
 	/**
@@ -124,6 +94,43 @@ public final class ChicoryCompiler {
 	 */
 	public static Builder builder() {
 		return new Builder();
+	}
+
+	/**
+	 * Loads a module from its bytes, ready to run, using everything the cache knows:
+	 * bytes loaded before in this JVM are not parsed again; bytes whose compiled code is
+	 * in the cache are not decoded and validated (the module is made from the small meta
+	 * module stored with the code, see {@link LoadedModule}); other bytes are parsed with
+	 * validation, compiled, and stored for next time.
+	 * @param bytes the module bytes (copied)
+	 * @return the module and its machine factory
+	 * @throws com.dylibso.chicory.wasm.ChicoryException (or another exception of
+	 * Chicory's) if the bytes are no valid module or cannot be compiled
+	 */
+	public LoadedModule load(byte[] bytes) {
+		// A copy: the bytes are hashed now and may be made into a meta module later.
+		return this.compiler.load(bytes.clone());
+	}
+
+	/**
+	 * Loads a module from a file, as {@link #load(byte[])} does.
+	 * @param path the module file
+	 * @return the module and its machine factory
+	 * @throws IOException if the file cannot be read
+	 */
+	public LoadedModule load(Path path) throws IOException {
+		return this.compiler.load(Files.readAllBytes(path));
+	}
+
+	/**
+	 * Loads a module from a stream, read to its end (and not closed), as
+	 * {@link #load(byte[])} does.
+	 * @param in the module bytes
+	 * @return the module and its machine factory
+	 * @throws IOException if the stream cannot be read
+	 */
+	public LoadedModule load(InputStream in) throws IOException {
+		return this.compiler.load(in.readAllBytes());
 	}
 
 	/**
@@ -147,58 +154,7 @@ public final class ChicoryCompiler {
 	 * Chicory's) if the module cannot be compiled
 	 */
 	public Compilation compile(WasmModule module) {
-		Objects.requireNonNull(module, "module");
-		long start = System.nanoTime();
-		MachineFactoryCompiler.Builder builder = customizedBuilder(module);
-		String namespace = namespace(builder);
-		String digest = module.digest();
-		if (digest == null) {
-			return compileWithoutReuse(module, builder, namespace, start);
-		}
-		String key = namespace + "/" + digest;
-		CompiledModuleMemory.Reusable reused = this.memory.get(key);
-		if (reused != null) {
-			return reuse(module, reused, digest, namespace, start, false);
-		}
-		CompletableFuture<CompiledModuleMemory.Reusable> mine = new CompletableFuture<>();
-		CompletableFuture<CompiledModuleMemory.Reusable> running = this.inflight.putIfAbsent(key, mine);
-		if (running != null) {
-			CompiledModuleMemory.Reusable shared;
-			try {
-				shared = await(running);
-			}
-			catch (RuntimeException | Error ex) {
-				this.failures.increment();
-				throw ex;
-			}
-			return reuse(module, shared, digest, namespace, start, true);
-		}
-		try {
-			// Another thread may have finished this module between our two looks.
-			reused = this.memory.get(key);
-			if (reused != null) {
-				mine.complete(reused);
-				return reuse(module, reused, digest, namespace, start, false);
-			}
-			CompilationOutcome outcome = compile(module, builder, namespace, digest);
-			Function<Instance, Machine> factory = outcome.factory();
-			Function<Instance, Machine> shared = (factory instanceof CompiledModule compiled)
-					? compiled.machineFactory() : null;
-			if (shared != null) {
-				this.memory.put(key, shared, outcome.bytes());
-			}
-			mine.complete(new CompiledModuleMemory.Reusable((shared != null) ? shared : factory, outcome.bytes()));
-			return new Compilation(factory, record(new CompilationEvent(digest, namespace, outcome.source(),
-					elapsed(start), outcome.bytes(), outcome.recovered(), false)));
-		}
-		catch (RuntimeException | Error ex) {
-			this.failures.increment();
-			mine.completeExceptionally(ex);
-			throw ex;
-		}
-		finally {
-			this.inflight.remove(key, mine);
-		}
+		return this.compiler.compile(module);
 	}
 
 	/**
@@ -218,12 +174,7 @@ public final class ChicoryCompiler {
 	 * @return the namespace
 	 */
 	public String namespace() {
-		String namespace = this.defaultNamespace;
-		if (namespace == null) {
-			namespace = namespace(customizedBuilder(Parser.parse(EMPTY_MODULE)));
-			this.defaultNamespace = namespace;
-		}
-		return namespace;
+		return this.compiler.namespace();
 	}
 
 	/**
@@ -231,7 +182,7 @@ public final class ChicoryCompiler {
 	 * @return the version
 	 */
 	public String chicoryVersion() {
-		return this.version;
+		return this.compiler.chicoryVersion();
 	}
 
 	/**
@@ -243,19 +194,11 @@ public final class ChicoryCompiler {
 	}
 
 	/**
-	 * Returns a snapshot of this compiler's statistics.
+	 * Returns a snapshot of this compiler's statistics; cheap, it only reads counters.
 	 * @return the statistics
 	 */
 	public CompilerStats stats() {
-		Map<CompilationSource, Long> compilations = new EnumMap<>(CompilationSource.class);
-		Map<CompilationSource, Duration> time = new EnumMap<>(CompilationSource.class);
-		for (CompilationSource source : CompilationSource.values()) {
-			compilations.put(source, this.counts.get(source).sum());
-			time.put(source, Duration.ofNanos(this.nanos.get(source).sum()));
-		}
-		CompiledModuleMemory.Usage memoryUsage = this.memory.usage();
-		return new CompilerStats(compilations, time, this.recovered.sum(), this.failures.sum(), memoryUsage.entries(),
-				memoryUsage.bytes(), timeSaved(), this.faults.count(), this.faults.last());
+		return this.compiler.stats();
 	}
 
 	/**
@@ -263,8 +206,7 @@ public final class ChicoryCompiler {
 	 * again.
 	 */
 	public void clearMemory() {
-		this.memory.clear();
-		this.unusableEntries.clear();
+		this.compiler.clearMemory();
 	}
 
 	/**
@@ -278,12 +220,7 @@ public final class ChicoryCompiler {
 	 * @throws IllegalStateException if the cache cannot be written
 	 */
 	public boolean evict(String digest) {
-		Objects.requireNonNull(digest, "digest");
-		String namespace = namespace();
-		this.memory.evict(namespace + "/" + digest);
-		this.unusableEntries.remove(namespace + "/" + digest);
-		CacheNamespace store = namespacedCache(namespace);
-		return store != null && store.evict(digest);
+		return this.compiler.evict(digest);
 	}
 
 	/**
@@ -293,178 +230,20 @@ public final class ChicoryCompiler {
 	 * @throws IllegalStateException if the cache cannot be written
 	 */
 	public long clear() {
-		this.memory.clear();
-		this.unusableEntries.clear();
-		return (this.cache instanceof NamespacedCache namespaced) ? namespaced.removeAll() : 0;
-	}
-
-	private Compilation compileWithoutReuse(WasmModule module, MachineFactoryCompiler.Builder builder, String namespace,
-			long start) {
-		try {
-			Function<Instance, Machine> factory = builder.compile();
-			return new Compilation(factory, record(new CompilationEvent(null, namespace, CompilationSource.COMPILER,
-					elapsed(start), 0, false, false)));
-		}
-		catch (RuntimeException | Error ex) {
-			this.failures.increment();
-			throw ex;
-		}
-	}
-
-	private Compilation reuse(WasmModule module, CompiledModuleMemory.Reusable reused, String digest, String namespace,
-			long start, boolean shared) {
-		CompilationEvent event = record(new CompilationEvent(digest, namespace, CompilationSource.MEMORY,
-				elapsed(start), reused.size(), false, shared));
-		return new Compilation(new BoundMachineFactory(module, reused.factory()), event);
-	}
-
-	private CompilationOutcome compile(WasmModule module, MachineFactoryCompiler.Builder builder, String namespace,
-			String digest) {
-		CacheNamespace store = namespacedCache(namespace);
-		String entryKey = namespace + "/" + digest;
-		CompilationProbe probe = new CompilationProbe(store, namespace, !this.unusableEntries.contains(entryKey),
-				(key, reason) -> invalidate(store, entryKey, key, reason), this.faults);
-		try {
-			Function<Instance, Machine> factory = compileOrLoad(module, builder, probe);
-			CompilationSource source = probe.hit() ? probe.source() : CompilationSource.COMPILER;
-			if (probe.invalidated()) {
-				this.recovered.increment();
-			}
-			return new CompilationOutcome(factory, source, probe.bytes(), probe.invalidated());
-		}
-		catch (RuntimeException | LinkageError ex) {
-			if (!probe.hit()) {
-				throw ex;
-			}
-			// The entry passed verification but Chicory could not load it: replace it.
-			invalidate(store, entryKey, digest, ex.toString());
-			CompilationProbe writeOnly = new CompilationProbe(store, namespace, false, (key, reason) -> {
-			}, this.faults);
-			Function<Instance, Machine> factory = compileOrLoad(module, customizedBuilder(module), writeOnly);
-			this.recovered.increment();
-			return new CompilationOutcome(factory, CompilationSource.COMPILER, writeOnly.bytes(), true);
-		}
+		return this.compiler.clear();
 	}
 
 	/**
-	 * Loads the module's entry if the probe finds one, else compiles the module and hands
-	 * the probe its JAR. Chicory's own {@code compile()} with a cache writes that JAR at
-	 * the default deflate level, which costs 15 to 45 % of the compile time; the
-	 * {@link DirectCompiler} writes the same JAR at {@code BEST_SPEED} when it can.
+	 * Writes the compiled modules still waiting to be stored, for at most the
+	 * {@link Builder#withCloseTimeout close timeout}, and stops the background writer.
+	 * What is not written by then is dropped (counted in {@link CompilerStats}); a module
+	 * compiled after {@code close} is stored on the caller's thread. Call it before the
+	 * JVM exits (Spring does, for a bean), or the last compiled modules may not be
+	 * stored.
 	 */
-	private static Function<Instance, Machine> compileOrLoad(WasmModule module, MachineFactoryCompiler.Builder builder,
-			CompilationProbe probe) {
-		if (DirectCompiler.AVAILABLE && probe.get(module.digest()) == null) {
-			return DirectCompiler.compile(module, builder, probe);
-		}
-		// A hit (the probe answers Chicory's get with the entry it found), or no direct
-		// compiler: Chicory's own path.
-		return builder.withCache(probe).compile();
-	}
-
-	private void invalidate(@Nullable CacheNamespace store, String entryKey, String key, String reason) {
-		if (store == null) {
-			return;
-		}
-		boolean removed;
-		try {
-			removed = store.invalidate(key, reason);
-		}
-		catch (RuntimeException ex) {
-			// Never let the cache fail a compilation; skip the entry instead.
-			this.unusableEntries.add(entryKey);
-			this.faults.record(CacheFault.Kind.DELETE, "Could not evict cache entry " + key + " (" + reason + ")", ex);
-			return;
-		}
-		if (!removed) {
-			// Left in place: skip it rather than load and replace it on every call.
-			this.unusableEntries.add(entryKey);
-		}
-	}
-
-	private @Nullable CacheNamespace namespacedCache(String namespace) {
-		Cache cache = this.cache;
-		// Without readable options, entries of different options could not be kept apart.
-		if (cache == null || namespace.endsWith(UNREADABLE_OPTIONS)) {
-			return null;
-		}
-		return this.namespacedCaches.computeIfAbsent(namespace, (name) -> (cache instanceof NamespacedCache namespaced)
-				? namespaced.namespace(name) : new HashedKeyCache(cache, name, this.faults));
-	}
-
-	private MachineFactoryCompiler.Builder customizedBuilder(WasmModule module) {
-		MachineFactoryCompiler.Builder builder = MachineFactoryCompiler.builder(module);
-		for (MachineFactoryCompilerCustomizer customizer : this.customizers) {
-			customizer.customize(builder);
-		}
-		return builder;
-	}
-
-	private String namespace(MachineFactoryCompiler.Builder builder) {
-		String fingerprint = CompilerOptions.fingerprint(builder);
-		return "chicory-" + this.version + "-" + ((fingerprint != null) ? fingerprint : UNREADABLE_OPTIONS);
-	}
-
-	private CompilationEvent record(CompilationEvent event) {
-		long eventNanos = event.duration().toNanos();
-		this.counts.get(event.source()).increment();
-		this.nanos.get(event.source()).add(eventNanos);
-		if (event.source() == CompilationSource.COMPILER && event.bytes() > 0) {
-			this.compiledBytes.add(event.bytes());
-			this.compileNanos.add(eventNanos);
-		}
-		else if (event.source() != CompilationSource.COMPILER) {
-			this.reusedBytes.add(event.bytes());
-		}
-		for (CompilationListener listener : this.listeners) {
-			try {
-				listener.onCompilation(event);
-			}
-			catch (RuntimeException ex) {
-				logger.log(Level.WARNING, "Compilation listener " + listener + " failed", ex);
-			}
-		}
-		return event;
-	}
-
-	private @Nullable Duration timeSaved() {
-		long bytes = this.compiledBytes.sum();
-		if (bytes == 0) {
-			return null;
-		}
-		double nanosPerByte = (double) this.compileNanos.sum() / bytes;
-		long avoided = (long) (nanosPerByte * this.reusedBytes.sum());
-		long spent = this.nanos.get(CompilationSource.DISK).sum() + this.nanos.get(CompilationSource.REMOTE).sum()
-				+ this.nanos.get(CompilationSource.MEMORY).sum();
-		return Duration.ofNanos(Math.max(0, avoided - spent));
-	}
-
-	private static CompiledModuleMemory.Reusable await(CompletableFuture<CompiledModuleMemory.Reusable> running) {
-		try {
-			return running.join();
-		}
-		catch (CompletionException ex) {
-			Throwable cause = ex.getCause();
-			if (cause instanceof RuntimeException runtime) {
-				throw runtime;
-			}
-			if (cause instanceof Error error) {
-				throw error;
-			}
-			throw ex;
-		}
-	}
-
-	private static Duration elapsed(long start) {
-		return Duration.ofNanos(System.nanoTime() - start);
-	}
-
-	private static String sanitize(String version) {
-		return version.replaceAll("[^a-z0-9._+-]", "-");
-	}
-
-	private record CompilationOutcome(Function<Instance, Machine> factory, CompilationSource source, long bytes,
-			boolean recovered) {
+	@Override
+	public void close() {
+		this.compiler.close(this.closeTimeout);
 	}
 
 	/**
@@ -482,6 +261,12 @@ public final class ChicoryCompiler {
 
 		private long memoryMaxBytes = DEFAULT_MEMORY_MAX_BYTES;
 
+		private Duration singleFlightTimeout = DEFAULT_SINGLE_FLIGHT_TIMEOUT;
+
+		private int storeQueueCapacity = DEFAULT_STORE_QUEUE_CAPACITY;
+
+		private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+
 		private Builder() {
 		}
 
@@ -497,7 +282,10 @@ public final class ChicoryCompiler {
 		}
 
 		/**
-		 * Adds a customizer, applied after those added before.
+		 * Adds a customizer, applied after those added before. Customizers must set the
+		 * same options for every module: they are applied to every compilation, but the
+		 * options that name the cache {@link ChicoryCompiler#namespace() namespace} are
+		 * read once.
 		 * @param customizer the customizer
 		 * @return this builder
 		 */
@@ -551,6 +339,58 @@ public final class ChicoryCompiler {
 				throw new IllegalArgumentException("maxBytes must not be negative, was " + maxBytes);
 			}
 			this.memoryMaxBytes = maxBytes;
+			return this;
+		}
+
+		/**
+		 * Sets how long a caller waits for another caller's compilation of the same
+		 * module (default {@link ChicoryCompiler#DEFAULT_SINGLE_FLIGHT_TIMEOUT 2
+		 * minutes}). Past it, the caller compiles the module itself without reading its
+		 * cache entry, and the wait is reported as a {@link CacheFault.Kind#TIMEOUT}
+		 * fault: a compilation stuck for good, for example in a read that never returns,
+		 * holds up no one else.
+		 * @param timeout the maximum wait, positive
+		 * @return this builder
+		 */
+		public Builder withSingleFlightTimeout(Duration timeout) {
+			Objects.requireNonNull(timeout, "timeout");
+			if (timeout.isNegative() || timeout.isZero()) {
+				throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+			}
+			this.singleFlightTimeout = timeout;
+			return this;
+		}
+
+		/**
+		 * Sets how many compiled modules may wait to be stored (default
+		 * {@value ChicoryCompiler#DEFAULT_STORE_QUEUE_CAPACITY}). A module is stored by a
+		 * background thread, so that a miss costs the caller no more than the
+		 * compilation; a module that finds the queue full is not stored (counted as a
+		 * dropped store) and is compiled again on a later start. {@code 0} stores on the
+		 * caller's thread, so that the entry exists when the call returns.
+		 * @param capacity the queue capacity, {@code 0} for none
+		 * @return this builder
+		 */
+		public Builder withStoreQueueCapacity(int capacity) {
+			if (capacity < 0) {
+				throw new IllegalArgumentException("capacity must not be negative, was " + capacity);
+			}
+			this.storeQueueCapacity = capacity;
+			return this;
+		}
+
+		/**
+		 * Sets how long {@link ChicoryCompiler#close()} waits for queued stores (default
+		 * 10 seconds).
+		 * @param timeout the maximum wait
+		 * @return this builder
+		 */
+		public Builder withCloseTimeout(Duration timeout) {
+			Objects.requireNonNull(timeout, "timeout");
+			if (timeout.isNegative()) {
+				throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+			}
+			this.closeTimeout = timeout;
 			return this;
 		}
 

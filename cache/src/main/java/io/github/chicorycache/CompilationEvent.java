@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param source where the compiled code came from
  * @param duration how long it took the caller, including waiting for a concurrent
  * compilation of the same module
- * @param bytes size of the compiled code (the cache entry's JAR), or {@code 0} if unknown
+ * @param bytes size of the compiled code (its class files), or {@code 0} if unknown
  * @param recovered whether a damaged cache entry was replaced on the way
  * @param shared whether the caller waited for another thread's compilation of the same
  * module instead of doing its own

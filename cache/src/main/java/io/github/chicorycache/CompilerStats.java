@@ -21,14 +21,35 @@ import org.jspecify.annotations.Nullable;
  * @param faults failures of the cache that the compiler absorbed (reads and writes of a
  * {@code Cache} that threw, entries that could not be invalidated)
  * @param lastFault the last of those, or {@code null} if none happened
+ * @param droppedStores compiled modules that were not stored because the store queue was
+ * full (or {@code close()} ran out of time); they are compiled again on a later start
  */
 public record CompilerStats(Map<CompilationSource, Long> compilations, Map<CompilationSource, Duration> time,
 		long recovered, long failures, long memoryEntries, long memoryBytes, @Nullable Duration timeSaved, long faults,
-		@Nullable CacheFault lastFault) {
+		@Nullable CacheFault lastFault, long droppedStores) {
 
 	public CompilerStats {
 		compilations = Map.copyOf(compilations);
 		time = Map.copyOf(time);
+	}
+
+	/**
+	 * Creates a snapshot without dropped stores, as before stores left the caller's
+	 * thread.
+	 * @param compilations number of compilations by source
+	 * @param time total time spent by source
+	 * @param recovered damaged cache entries that were replaced by a fresh compilation
+	 * @param failures calls that failed because the module could not be compiled
+	 * @param memoryEntries compiled modules held for in-JVM reuse
+	 * @param memoryBytes size of the compiled code held for in-JVM reuse
+	 * @param timeSaved estimated compile time saved, or {@code null}
+	 * @param faults failures of the cache that the compiler absorbed
+	 * @param lastFault the last of those, or {@code null}
+	 */
+	public CompilerStats(Map<CompilationSource, Long> compilations, Map<CompilationSource, Duration> time,
+			long recovered, long failures, long memoryEntries, long memoryBytes, @Nullable Duration timeSaved,
+			long faults, @Nullable CacheFault lastFault) {
+		this(compilations, time, recovered, failures, memoryEntries, memoryBytes, timeSaved, faults, lastFault, 0);
 	}
 
 	/**
@@ -66,7 +87,8 @@ public record CompilerStats(Map<CompilationSource, Long> compilations, Map<Compi
 		}
 		return new CompilerStats(counts, times, Math.max(0, this.recovered - earlier.recovered),
 				Math.max(0, this.failures - earlier.failures), this.memoryEntries, this.memoryBytes, this.timeSaved,
-				Math.max(0, this.faults - earlier.faults), this.lastFault);
+				Math.max(0, this.faults - earlier.faults), this.lastFault,
+				Math.max(0, this.droppedStores - earlier.droppedStores));
 	}
 
 }

@@ -15,19 +15,18 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * Tests for {@link CacheKey}: what Chicory can produce is accepted and mapped to the seed
- * layout, anything else is rejected with a message naming the problem.
+ * Tests for {@link CacheKey}: what Chicory can produce is accepted, anything else is
+ * rejected with a message naming the problem (where keys go on disk is
+ * {@code EntryLayoutTests}).
  */
 class CacheKeyTests {
 
 	@Test
-	void seedKeyMapsToTheSeedLayout() {
+	void seedKeyIsParsed() {
 		CacheKey key = CacheKey.parse(CacheFixtures.SEED_KEY);
 		assertThat(key.algorithm()).isEqualTo("sha-256");
 		assertThat(key.digest()).isEqualTo("KRgyTkCm43c34ksqtA8gmdDw4YCfquC2G0qfIFCpb+w=");
 		assertThat(key.value()).isEqualTo(CacheFixtures.SEED_KEY).isEqualTo(key.toString());
-		assertThat(key.relativePath()).containsExactly("sha-256", "kr",
-				"gytkcm43c34ksqta8gmddw4ycfquc2g0qfifcpb-w.jar");
 	}
 
 	static Stream<Arguments> validKeys() throws Exception {
@@ -52,13 +51,7 @@ class CacheKeyTests {
 	void acceptsEveryDigestChicoryCanProduce(String value) {
 		CacheKey key = CacheKey.parse(value);
 		assertThat(key.value()).isEqualTo(value);
-		String[] path = key.relativePath();
-		assertThat(path).hasSize(3);
-		assertThat(path[0]).isEqualTo(value.substring(0, value.indexOf(':')));
-		assertThat(path[1]).hasSize(2).matches("[a-z0-9_-]{2}");
-		assertThat(path[2]).endsWith(".jar").matches("[a-z0-9_-]*\\.jar");
-		assertThat(String.join("/", path).getBytes(StandardCharsets.UTF_8)).hasSizeLessThan(400);
-		assertThat(path[2].getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(255);
+		assertThat(key.algorithm()).isEqualTo(value.substring(0, value.indexOf(':')));
 	}
 
 	@Test
@@ -72,24 +65,9 @@ class CacheKeyTests {
 	}
 
 	@Test
-	void paddingAndUrlSafeFormsShareOneFile() {
-		String[] standard = CacheKey.parse("sha-256:ab+/CD==").relativePath();
-		assertThat(CacheKey.parse("sha-256:ab-_CD").relativePath()).containsExactly(standard);
-		assertThat(standard).containsExactly("sha-256", "ab", "-_cd.jar");
-	}
-
-	@Test
-	void twoCharacterDigestIsAccepted() {
-		assertThat(CacheKey.parse("sha-256:AB").relativePath()).containsExactly("sha-256", "ab", ".jar");
-		assertThat(CacheKey.parse("sha-256:AB==").relativePath()).containsExactly("sha-256", "ab", ".jar");
-	}
-
-	@Test
-	void slashInTheDigestIsBase64AndNeverASeparator() {
-		// '/' is a base64 character: it is mapped to '_' and cannot leave the shard
-		assertThat(CacheKey.parse("sha-256:/etc/passwd").relativePath()).containsExactly("sha-256", "_e",
-				"tc_passwd.jar");
-		assertThat(CacheKey.parse("sha-256:////").relativePath()).containsExactly("sha-256", "__", "__.jar");
+	void paddingAndUrlSafeFormsHaveOneFileSafeForm() {
+		assertThat(CacheKey.parse("sha-256:ab+/CD==").fileSafe()).isEqualTo("sha-256:ab-_CD")
+			.isEqualTo(CacheKey.parse("sha-256:ab-_CD").fileSafe());
 	}
 
 	static Stream<Arguments> invalidKeys() {

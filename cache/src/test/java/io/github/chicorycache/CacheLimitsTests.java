@@ -19,17 +19,6 @@ class CacheLimitsTests {
 		assertThat(limits.maxSizeBytes()).isEqualTo(1024L * 1024 * 1024);
 		assertThat(limits.maxEntries()).isEqualTo(Long.MAX_VALUE);
 		assertThat(limits.maxAge()).isNull();
-		assertThat(limits.trimmedEntries()).isEqualTo(Long.MAX_VALUE);
-	}
-
-	@Test
-	void trimTargetsAreNinetyPercent() {
-		CacheLimits limits = new CacheLimits(1000, 10, null);
-		assertThat(limits.trimmedSize()).isEqualTo(900);
-		assertThat(limits.trimmedEntries()).isEqualTo(9);
-		assertThat(limits.exceeded(10, 1000)).isFalse();
-		assertThat(limits.exceeded(11, 1000)).isTrue();
-		assertThat(limits.exceeded(10, 1001)).isTrue();
 	}
 
 	@Test

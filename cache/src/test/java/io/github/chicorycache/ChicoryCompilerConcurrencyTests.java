@@ -1,6 +1,7 @@
 package io.github.chicorycache;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,8 +19,8 @@ import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
-import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.CompilerFixtures.RecordingListener;
+import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -27,11 +28,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import static io.github.chicorycache.testsupport.Await.await;
 import static io.github.chicorycache.CompilerFixtures.call;
+import static io.github.chicorycache.CompilerFixtures.compilerBuilder;
 import static io.github.chicorycache.CompilerFixtures.directoryCache;
 import static io.github.chicorycache.CompilerFixtures.parse;
 import static io.github.chicorycache.CompilerFixtures.small;
+import static io.github.chicorycache.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -60,7 +62,7 @@ class ChicoryCompilerConcurrencyTests {
 		byte[] bytes = WasmModuleWriter.functions(3000, 1);
 		DirectoryCache cache = directoryCache(this.root);
 		RecordingListener listener = new RecordingListener();
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).withListener(listener).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache).withListener(listener).build();
 		CyclicBarrier start = new CyclicBarrier(THREADS);
 		List<Future<Integer>> results = new ArrayList<>();
 		for (int i = 0; i < THREADS; i++) {
@@ -89,7 +91,7 @@ class ChicoryCompilerConcurrencyTests {
 	void callersThatArriveDuringACompilationWaitForItAndShareItsResult() throws Exception {
 		GateCache gate = new GateCache();
 		RecordingListener listener = new RecordingListener();
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(gate).withListener(listener).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(gate).withListener(listener).build();
 		byte[] bytes = small(1);
 		List<Future<Integer>> results = startAll(() -> {
 			WasmModule module = parse(bytes);
@@ -122,7 +124,7 @@ class ChicoryCompilerConcurrencyTests {
 		assertThat(bare).isNotNull();
 		GateCache gate = new GateCache();
 		RecordingListener listener = new RecordingListener();
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(gate).withListener(listener).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(gate).withListener(listener).build();
 		List<Future<Integer>> results = startAll(() -> {
 			compiler.machineFactory(parse(simd));
 			return 0;
@@ -149,9 +151,52 @@ class ChicoryCompilerConcurrencyTests {
 	}
 
 	@Test
+	void aCallerWaitingForAStuckCompilationCompilesTheModuleItselfAndReportsAFault() throws Exception {
+		GateCache gate = new GateCache();
+		RecordingListener listener = new RecordingListener();
+		ChicoryCompiler compiler = compilerBuilder().withCache(gate)
+			.withListener(listener)
+			.withSingleFlightTimeout(Duration.ofMillis(50))
+			.build();
+		byte[] bytes = small(1);
+		// the first caller is stuck in the cache's get until the gate opens
+		Future<Integer> stuck = this.executor.submit(() -> {
+			WasmModule module = parse(bytes);
+			return call(module, compiler.machineFactory(module), 3, 10);
+		});
+		gate.awaitEntered();
+
+		WasmModule module = parse(bytes);
+		assertThat(call(module, compiler.machineFactory(module), 3, 10)).isEqualTo(14);
+		assertThat(listener.last().source()).isEqualTo(CompilationSource.COMPILER);
+		assertThat(listener.last().shared()).isFalse();
+		CompilerStats stats = compiler.stats();
+		assertThat(stats.faults()).isOne();
+		assertThat(stats.lastFault().kind()).isEqualTo(CacheFault.Kind.TIMEOUT);
+		assertThat(stats.lastFault().message()).contains(module.digest());
+		assertThat(gate.gets.get()).as("the entry is not read by the waiter").isZero();
+
+		// later callers reuse the result; the stuck one finishes when it can
+		WasmModule again = parse(bytes);
+		assertThat(call(again, compiler.machineFactory(again), 2, 1)).isEqualTo(4);
+		assertThat(listener.last().source()).isEqualTo(CompilationSource.MEMORY);
+		gate.open();
+		assertThat(stuck.get(1, TimeUnit.MINUTES)).isEqualTo(14);
+		assertThat(gate.gets.get()).isOne();
+		assertThat(compiler.stats().failures()).isZero();
+	}
+
+	@Test
+	void theSingleFlightTimeoutMustBePositive() {
+		assertThat(catchThrowable(() -> compilerBuilder().withSingleFlightTimeout(Duration.ZERO)))
+			.isInstanceOf(IllegalArgumentException.class);
+		assertThat(ChicoryCompiler.DEFAULT_SINGLE_FLIGHT_TIMEOUT).isEqualTo(Duration.ofMinutes(2));
+	}
+
+	@Test
 	void differentModulesCompileConcurrently() throws Exception {
 		MapCache cache = new MapCache();
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache).build();
 		List<Future<Integer>> results = new ArrayList<>();
 		CyclicBarrier start = new CyclicBarrier(THREADS);
 		for (int i = 0; i < THREADS; i++) {
@@ -176,7 +221,7 @@ class ChicoryCompilerConcurrencyTests {
 		List<Future<Integer>> results = new ArrayList<>();
 		for (int i = 0; i < THREADS; i++) {
 			results.add(this.executor.submit(() -> {
-				ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(directoryCache(this.root)).build();
+				ChicoryCompiler compiler = compilerBuilder().withCache(directoryCache(this.root)).build();
 				WasmModule module = parse(bytes);
 				start.await(1, TimeUnit.MINUTES);
 				return call(module, compiler.machineFactory(module), 1, 1);
@@ -187,7 +232,7 @@ class ChicoryCompilerConcurrencyTests {
 		}
 		assertThat(CompilerFixtures.entryFiles(this.root)).hasSize(1);
 		assertThat(CompilerFixtures.files(this.root.resolve(DirectoryCache.TEMP_DIRECTORY), (file) -> true)).isEmpty();
-		ChicoryCompiler reader = ChicoryCompiler.builder().withCache(directoryCache(this.root)).build();
+		ChicoryCompiler reader = compilerBuilder().withCache(directoryCache(this.root)).build();
 		WasmModule module = parse(bytes);
 		assertThat(call(module, reader.machineFactory(module), 0, 0)).isEqualTo(9);
 		assertThat(reader.stats().compilations(CompilationSource.DISK)).isOne();

@@ -12,8 +12,9 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.WasmModule;
-import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.CompilerFixtures.RecordingListener;
+import io.github.chicorycache.compiler.CompiledJarVerifier;
+import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import static io.github.chicorycache.CompilerFixtures.FUNC_GROUP;
 import static io.github.chicorycache.CompilerFixtures.MAIN_CLASS;
 import static io.github.chicorycache.CompilerFixtures.PROPERTIES;
 import static io.github.chicorycache.CompilerFixtures.call;
+import static io.github.chicorycache.CompilerFixtures.compilerBuilder;
 import static io.github.chicorycache.CompilerFixtures.directoryCache;
 import static io.github.chicorycache.CompilerFixtures.entryFile;
 import static io.github.chicorycache.CompilerFixtures.parse;
@@ -67,7 +69,7 @@ class ChicoryCompilerSelfHealingTests {
 	@EnumSource(FileDamage.class)
 	void aDamagedEntryFileIsReplacedAndTheCallerGetsAWorkingFactory(FileDamage damage) throws IOException {
 		DirectoryCache cache = directoryCache(this.root);
-		ChicoryCompiler first = ChicoryCompiler.builder().withCache(cache).build();
+		ChicoryCompiler first = compilerBuilder().withCache(cache).build();
 		String namespace = first.namespace();
 		WasmModule module = parse(MODULE);
 		WasmModule other = parse(OTHER_MODULE);
@@ -92,7 +94,7 @@ class ChicoryCompilerSelfHealingTests {
 
 		DirectoryCache reopened = directoryCache(this.root);
 		RecordingListener listener = new RecordingListener();
-		ChicoryCompiler restarted = ChicoryCompiler.builder().withCache(reopened).withListener(listener).build();
+		ChicoryCompiler restarted = compilerBuilder().withCache(reopened).withListener(listener).build();
 		WasmModule again = parse(MODULE);
 		Function<Instance, Machine> factory = restarted.machineFactory(again);
 		assertThat(call(again, factory, 3, 10)).isEqualTo(14);
@@ -182,7 +184,7 @@ class ChicoryCompilerSelfHealingTests {
 	void aValidEntryWithABadPayloadIsReplacedAndTheCallerGetsAWorkingFactory(BadPayload payload) {
 		DirectoryCache cache = directoryCache(this.root);
 		RecordingListener listener = new RecordingListener();
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).withListener(listener).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache).withListener(listener).build();
 		WasmModule module = parse(MODULE);
 		byte[] bad = payload.create(compiler, module);
 		String binding = CompilerFixtures.binding(compiler, module);
@@ -239,14 +241,14 @@ class ChicoryCompilerSelfHealingTests {
 	@EnumSource(value = BadPayload.class, names = { "OTHER_MODULES_JAR", "CLASS_MISSING", "UNVERIFIABLE_CLASS" })
 	void aBadEntryInAPlainCacheIsSkippedForTheLifeOfTheCompiler(BadPayload payload) {
 		MapCache cache = new MapCache();
-		ChicoryCompiler writer = ChicoryCompiler.builder().withCache(cache).build();
+		ChicoryCompiler writer = compilerBuilder().withCache(cache).build();
 		WasmModule module = parse(MODULE);
 		writer.machineFactory(module);
 		String key = cache.entries.keySet().iterator().next();
 		byte[] bad = payload.create(writer, module);
 		cache.entries.put(key, bad);
 
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).withMemoryMaxEntries(0).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache).withMemoryMaxEntries(0).build();
 		int gets = cache.gets.get();
 		WasmModule again = parse(MODULE);
 		assertThat(call(again, compiler.machineFactory(again), 3, 10)).isEqualTo(14);
@@ -277,8 +279,8 @@ class ChicoryCompilerSelfHealingTests {
 	@Test
 	void aGoodEntryInAPlainCacheIsUsed() {
 		MapCache cache = new MapCache();
-		ChicoryCompiler.builder().withCache(cache).build().machineFactory(parse(MODULE));
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).build();
+		compilerBuilder().withCache(cache).build().machineFactory(parse(MODULE));
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache).build();
 		WasmModule module = parse(MODULE);
 		assertThat(call(module, compiler.machineFactory(module), 2, 2)).isEqualTo(5);
 		assertThat(compiler.stats().compilations(CompilationSource.DISK)).isOne();
@@ -291,13 +293,13 @@ class ChicoryCompilerSelfHealingTests {
 	@Test
 	void aBadEntryInAReadOnlyCacheIsLeftInPlaceAndSkipped() {
 		DirectoryCache writable = directoryCache(this.root);
-		ChicoryCompiler writer = ChicoryCompiler.builder().withCache(writable).build();
+		ChicoryCompiler writer = compilerBuilder().withCache(writable).build();
 		WasmModule module = parse(MODULE);
 		byte[] bad = BadPayload.CLASS_MISSING.create(writer, module);
 		writable.namespace(writer.namespace()).putIfAbsent(module.digest(), bad);
 
 		DirectoryCache readOnly = DirectoryCache.builder(this.root).withReadOnly(true).withCleanupOnOpen(false).build();
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(readOnly).withMemoryMaxEntries(0).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(readOnly).withMemoryMaxEntries(0).build();
 		for (int i = 0; i < 3; i++) {
 			WasmModule again = parse(MODULE);
 			assertThat(call(again, compiler.machineFactory(again), 3, 10)).isEqualTo(14);
@@ -315,7 +317,7 @@ class ChicoryCompilerSelfHealingTests {
 		// the entry is evicted, the compilation still fails with Chicory's exception.
 		byte[] simd = WasmModuleWriter.simd();
 		DirectoryCache cache = directoryCache(this.root);
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache).build();
 		WasmModule module = parse(simd);
 		cache.namespace(compiler.namespace()).putIfAbsent(module.digest(), CompilerFixtures.garbage(100, 1));
 		Throwable thrown = catchThrowable(() -> compiler.machineFactory(module));
@@ -330,7 +332,7 @@ class ChicoryCompilerSelfHealingTests {
 	 */
 	private void assertReplaced(WasmModule module) {
 		DirectoryCache cache = directoryCache(this.root);
-		ChicoryCompiler fresh = ChicoryCompiler.builder().withCache(cache).build();
+		ChicoryCompiler fresh = compilerBuilder().withCache(cache).build();
 		byte[] entry = cache.namespace(fresh.namespace()).get(module.digest());
 		assertThat(entry).as("a valid entry exists").isNotNull();
 		org.assertj.core.api.Assertions.assertThatNoException()

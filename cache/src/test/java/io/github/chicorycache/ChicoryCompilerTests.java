@@ -21,15 +21,18 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
 import io.github.chicorycache.CompilerFixtures.FailingCache;
-import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.CompilerFixtures.RecordingListener;
+import io.github.chicorycache.internal.ChicoryInternals;
+import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static io.github.chicorycache.CompilerFixtures.call;
+import static io.github.chicorycache.CompilerFixtures.compilerBuilder;
 import static io.github.chicorycache.CompilerFixtures.directoryCache;
 import static io.github.chicorycache.CompilerFixtures.entryFiles;
 import static io.github.chicorycache.CompilerFixtures.files;
@@ -58,7 +61,7 @@ class ChicoryCompilerTests {
 		byte[] bytes = small(1);
 		DirectoryCache cache = directoryCache(this.root);
 		RecordingListener first = new RecordingListener();
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).withListener(first).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache).withListener(first).build();
 		WasmModule module = parse(bytes);
 		Function<Instance, Machine> factory = compiler.machineFactory(module);
 		assertThat(first.sources()).containsExactly(CompilationSource.COMPILER);
@@ -68,7 +71,7 @@ class ChicoryCompilerTests {
 		// a restart: a new compiler over the same directory
 		DirectoryCache reopened = directoryCache(this.root);
 		RecordingListener second = new RecordingListener();
-		ChicoryCompiler restarted = ChicoryCompiler.builder().withCache(reopened).withListener(second).build();
+		ChicoryCompiler restarted = compilerBuilder().withCache(reopened).withListener(second).build();
 		WasmModule again = parse(bytes);
 		Function<Instance, Machine> loaded = restarted.machineFactory(again);
 		assertThat(second.sources()).containsExactly(CompilationSource.DISK);
@@ -92,7 +95,7 @@ class ChicoryCompilerTests {
 	@Test
 	void memoryHitDoesNotCallTheCache() {
 		MapCache cache = new MapCache();
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache).build();
 		byte[] bytes = small(2);
 		compiler.machineFactory(parse(bytes));
 		int gets = cache.gets.get();
@@ -107,7 +110,7 @@ class ChicoryCompilerTests {
 
 	@Test
 	void instanceBuilderProducesWorkingInstances() {
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(directoryCache(this.root)).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(directoryCache(this.root)).build();
 		WasmModule module = parse(small(5));
 		Instance.Builder builder = compiler.instanceBuilder(module);
 		Instance first = builder.build();
@@ -124,7 +127,7 @@ class ChicoryCompilerTests {
 	@Test
 	void everyFactoryIsBoundToItsOwnModuleObject() {
 		byte[] bytes = small(3);
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(directoryCache(this.root)).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(directoryCache(this.root)).build();
 		WasmModule compiled = parse(bytes);
 		WasmModule reused = parse(bytes);
 		Function<Instance, Machine> compiledFactory = compiler.machineFactory(compiled);
@@ -141,7 +144,7 @@ class ChicoryCompilerTests {
 		assertThat(reusedFactory.apply(ofReused)).isNotNull();
 
 		// also a disk hit in a new compiler
-		ChicoryCompiler restarted = ChicoryCompiler.builder().withCache(directoryCache(this.root)).build();
+		ChicoryCompiler restarted = compilerBuilder().withCache(directoryCache(this.root)).build();
 		WasmModule loaded = parse(bytes);
 		Function<Instance, Machine> loadedFactory = restarted.machineFactory(loaded);
 		assertThat(restarted.stats().compilations(CompilationSource.DISK)).isOne();
@@ -150,7 +153,7 @@ class ChicoryCompilerTests {
 
 	@Test
 	void differentModulesGetTheirOwnCode() {
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(directoryCache(this.root)).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(directoryCache(this.root)).build();
 		WasmModule one = parse(small(1));
 		WasmModule two = parse(small(2));
 		WasmModule bigger = parse(WasmModuleWriter.functions(9, 1));
@@ -164,7 +167,7 @@ class ChicoryCompilerTests {
 	@Test
 	void worksWithoutPersistentCache() {
 		RecordingListener listener = new RecordingListener();
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withListener(listener).build();
+		ChicoryCompiler compiler = compilerBuilder().withListener(listener).build();
 		assertThat(compiler.cache()).isNull();
 		WasmModule module = parse(small(1));
 		assertThat(call(module, compiler.machineFactory(module), 2, 2)).isEqualTo(5);
@@ -180,14 +183,14 @@ class ChicoryCompilerTests {
 	@Test
 	void storesEntriesInTheVersionAndOptionsNamespace() {
 		DirectoryCache cache = directoryCache(this.root);
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache).build();
 		String namespace = compiler.namespace();
 		assertThat(namespace).matches("chicory-" + Pattern.quote(chicoryJarVersion()) + "-[0-9a-f]{16}");
 		assertThat(compiler.chicoryVersion()).isEqualTo(chicoryJarVersion());
 		assertThat(compiler.namespace()).isEqualTo(namespace);
 
 		RecordingListener listener = new RecordingListener();
-		ChicoryCompiler listened = ChicoryCompiler.builder().withCache(cache).withListener(listener).build();
+		ChicoryCompiler listened = compilerBuilder().withCache(cache).withListener(listener).build();
 		WasmModule module = parse(small(1));
 		listened.machineFactory(module);
 		assertThat(listener.last().namespace()).isEqualTo(namespace);
@@ -205,7 +208,7 @@ class ChicoryCompilerTests {
 
 	@Test
 	void chicoryVersionIsReadFromTheCompilerJar() {
-		assertThat(ChicoryVersion.get()).isEqualTo(chicoryJarVersion()).matches("\\d+\\.\\d+\\.\\d+.*");
+		assertThat(ChicoryInternals.chicoryVersion()).isEqualTo(chicoryJarVersion()).matches("\\d+\\.\\d+\\.\\d+.*");
 	}
 
 	@ParameterizedTest
@@ -221,15 +224,14 @@ class ChicoryCompilerTests {
 			default -> throw new IllegalArgumentException(option);
 		};
 		byte[] bytes = small(4);
-		ChicoryCompiler customized = ChicoryCompiler.builder()
-			.withCache(directoryCache(this.root))
+		ChicoryCompiler customized = compilerBuilder().withCache(directoryCache(this.root))
 			.withCustomizer(customizer)
 			.build();
 		WasmModule module = parse(bytes);
 		assertThat(call(module, customized.machineFactory(module), 2, 0)).isEqualTo(6);
 		assertThat(customized.stats().compilations(CompilationSource.COMPILER)).isOne();
 
-		ChicoryCompiler plain = ChicoryCompiler.builder().withCache(directoryCache(this.root)).build();
+		ChicoryCompiler plain = compilerBuilder().withCache(directoryCache(this.root)).build();
 		assertThat(plain.namespace()).isNotEqualTo(customized.namespace());
 		WasmModule again = parse(bytes);
 		assertThat(call(again, plain.machineFactory(again), 2, 0)).isEqualTo(6);
@@ -239,8 +241,7 @@ class ChicoryCompilerTests {
 				customized.namespace());
 
 		// and each reads its own entry back
-		ChicoryCompiler customizedAgain = ChicoryCompiler.builder()
-			.withCache(directoryCache(this.root))
+		ChicoryCompiler customizedAgain = compilerBuilder().withCache(directoryCache(this.root))
 			.withCustomizer(customizer)
 			.build();
 		WasmModule third = parse(bytes);
@@ -250,9 +251,8 @@ class ChicoryCompilerTests {
 
 	@Test
 	void explicitDefaultsGiveTheSameNamespaceAsNoOptions() {
-		ChicoryCompiler plain = ChicoryCompiler.builder().withCache(directoryCache(this.root)).build();
-		ChicoryCompiler explicit = ChicoryCompiler.builder()
-			.withCache(directoryCache(this.root))
+		ChicoryCompiler plain = compilerBuilder().withCache(directoryCache(this.root)).build();
+		ChicoryCompiler explicit = compilerBuilder().withCache(directoryCache(this.root))
 			.withCustomizer((builder) -> builder.withInterpreterFallback(InterpreterFallback.WARN)
 				.withMaxFunctionsPerClass(12288)
 				.withClassName("com.dylibso.chicory.$gen.CompiledMachine")
@@ -271,13 +271,10 @@ class ChicoryCompilerTests {
 	void customizersApplyInOrderAndTheLastOneWins() {
 		MachineFactoryCompilerCustomizer sixteen = (builder) -> builder.withMaxFunctionsPerClass(16);
 		MachineFactoryCompilerCustomizer thirtyTwo = (builder) -> builder.withMaxFunctionsPerClass(32);
-		String onlyThirtyTwo = ChicoryCompiler.builder().withCustomizer(thirtyTwo).build().namespace();
-		String onlySixteen = ChicoryCompiler.builder().withCustomizer(sixteen).build().namespace();
-		ChicoryCompiler sixteenThenThirtyTwo = ChicoryCompiler.builder()
-			.withCustomizers(List.of(sixteen, thirtyTwo))
-			.build();
-		ChicoryCompiler thirtyTwoThenSixteen = ChicoryCompiler.builder()
-			.withCustomizer(thirtyTwo)
+		String onlyThirtyTwo = compilerBuilder().withCustomizer(thirtyTwo).build().namespace();
+		String onlySixteen = compilerBuilder().withCustomizer(sixteen).build().namespace();
+		ChicoryCompiler sixteenThenThirtyTwo = compilerBuilder().withCustomizers(List.of(sixteen, thirtyTwo)).build();
+		ChicoryCompiler thirtyTwoThenSixteen = compilerBuilder().withCustomizer(thirtyTwo)
 			.withCustomizer(sixteen)
 			.build();
 		assertThat(onlyThirtyTwo).isNotEqualTo(onlySixteen);
@@ -287,7 +284,7 @@ class ChicoryCompilerTests {
 		MachineFactoryCompiler.Builder builder = MachineFactoryCompiler.builder(parse(small(1)));
 		sixteen.customize(builder);
 		thirtyTwo.customize(builder);
-		assertThat(CompilerOptions.read(builder)).containsEntry("maxFunctionsPerClass", "32");
+		assertThat(ChicoryInternals.compilerOptions(builder)).containsEntry("maxFunctionsPerClass", "32");
 	}
 
 	@Test
@@ -295,8 +292,7 @@ class ChicoryCompilerTests {
 		// 20 functions at 4 per class give 5 function groups, at the default one
 		byte[] bytes = WasmModuleWriter.functions(20, 1);
 		MapCache cache = new MapCache();
-		ChicoryCompiler compiler = ChicoryCompiler.builder()
-			.withCache(cache)
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache)
 			.withCustomizer((builder) -> builder.withMaxFunctionsPerClass(4))
 			.build();
 		WasmModule module = parse(bytes);
@@ -309,7 +305,7 @@ class ChicoryCompilerTests {
 	void aSimulatedOtherVersionNamespaceIsIgnoredLeftUntouchedButCounted() throws IOException {
 		byte[] bytes = small(1);
 		DirectoryCache cache = directoryCache(this.root);
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache).build();
 		String namespace = compiler.namespace();
 		WasmModule module = parse(bytes);
 		compiler.machineFactory(module);
@@ -333,7 +329,7 @@ class ChicoryCompilerTests {
 		Files.delete(ours);
 
 		DirectoryCache reopened = directoryCache(this.root);
-		ChicoryCompiler restarted = ChicoryCompiler.builder().withCache(reopened).build();
+		ChicoryCompiler restarted = compilerBuilder().withCache(reopened).build();
 		WasmModule again = parse(bytes);
 		assertThat(call(again, restarted.machineFactory(again), 4, 4)).isEqualTo(9);
 		assertThat(restarted.stats().compilations(CompilationSource.COMPILER)).isOne();
@@ -369,8 +365,8 @@ class ChicoryCompilerTests {
 		DirectoryCache cache = directoryCache(this.root);
 		MapCache mapCache = new MapCache();
 		RecordingListener listener = new RecordingListener();
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).withListener(listener).build();
-		ChicoryCompiler mapCompiler = ChicoryCompiler.builder().withCache(mapCache).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache).withListener(listener).build();
+		ChicoryCompiler mapCompiler = compilerBuilder().withCache(mapCache).build();
 		WasmModule module = withoutDigest(small(3));
 		assertThat(module.digest()).isNull();
 		assertThat(call(module, compiler.machineFactory(module), 5, 5)).isEqualTo(13);
@@ -395,14 +391,14 @@ class ChicoryCompilerTests {
 	void moduleWithADigestOfAnotherAlgorithmIsCachedUnderIt() {
 		String digest = "sha-512:" + Base64.getEncoder().encodeToString(CompilerFixtures.garbage(64, 5));
 		DirectoryCache cache = directoryCache(this.root);
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache).build();
 		WasmModule module = withDigest(small(1), digest);
 		assertThat(call(module, compiler.machineFactory(module), 1, 1)).isEqualTo(3);
 		assertThat(cache.entries()).singleElement().satisfies((entry) -> {
 			assertThat(entry.key()).isEqualTo(digest);
 			assertThat(entry.path()).startsWith(compiler.namespace() + "/sha-512/");
 		});
-		ChicoryCompiler restarted = ChicoryCompiler.builder().withCache(directoryCache(this.root)).build();
+		ChicoryCompiler restarted = compilerBuilder().withCache(directoryCache(this.root)).build();
 		WasmModule again = withDigest(small(1), digest);
 		assertThat(call(again, restarted.machineFactory(again), 1, 1)).isEqualTo(3);
 		assertThat(restarted.stats().compilations(CompilationSource.DISK)).isOne();
@@ -411,7 +407,7 @@ class ChicoryCompilerTests {
 	@Test
 	void moduleWhoseDigestIsNoValidKeyCompilesWithoutTouchingTheDirectory() {
 		DirectoryCache cache = directoryCache(this.root.resolve("cache"));
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache).build();
 		WasmModule module = withDigest(small(1), "../../escape:AAAA=");
 		assertThat(call(module, compiler.machineFactory(module), 1, 1)).isEqualTo(3);
 		assertThat(compiler.stats().compilations(CompilationSource.COMPILER)).isOne();
@@ -437,7 +433,7 @@ class ChicoryCompilerTests {
 
 		DirectoryCache cache = directoryCache(this.root);
 		RecordingListener listener = new RecordingListener();
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).withListener(listener).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache).withListener(listener).build();
 		Throwable thrown = catchThrowable(() -> compiler.machineFactory(parse(simd)));
 		assertThat(thrown).hasSameClassAs(bare).hasMessage(bare.getMessage());
 		Throwable again = catchThrowable(() -> compiler.instanceBuilder(parse(simd)));
@@ -466,7 +462,7 @@ class ChicoryCompilerTests {
 			.setCodeSection(parsed.codeSection())
 			.build();
 		Throwable bare = catchThrowable(() -> MachineFactoryCompiler.builder(module).compile());
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(directoryCache(this.root)).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(directoryCache(this.root)).build();
 		assertThat(catchThrowable(() -> compiler.machineFactory(module))).isNotNull().hasSameClassAs(bare);
 		assertThat(compiler.stats().failures()).isOne();
 	}
@@ -477,7 +473,7 @@ class ChicoryCompilerTests {
 	@ValueSource(booleans = { true, false })
 	void aCacheThatThrowsOnEveryCallDoesNotBreakCompilation(boolean checked) {
 		FailingCache cache = new FailingCache(checked);
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).withMemoryMaxEntries(0).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache).withMemoryMaxEntries(0).build();
 		for (int i = 0; i < 2; i++) {
 			WasmModule module = parse(small(7));
 			assertThat(call(module, compiler.machineFactory(module), 1, 1)).isEqualTo(9);
@@ -492,6 +488,56 @@ class ChicoryCompilerTests {
 			.satisfies((fault) -> assertThat(fault.message()).contains(checked ? "disk on fire" : "cache bug"));
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "out-of-memory", "stack-overflow", "assertion" })
+	void anErrorFromTheCachesReadPathIsAFaultAndAMiss(String kind) {
+		MapCache cache = new MapCache() {
+
+			@Override
+			public byte @Nullable [] get(String key) {
+				super.get(key);
+				throw switch (kind) {
+					case "out-of-memory" -> new OutOfMemoryError("simulated: entry too large");
+					case "stack-overflow" -> new StackOverflowError("simulated");
+					default -> new AssertionError("simulated");
+				};
+			}
+
+		};
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache).withMemoryMaxEntries(0).build();
+		WasmModule module = parse(small(7));
+		assertThat(call(module, compiler.machineFactory(module), 1, 1)).isEqualTo(9);
+		assertThat(compiler.stats().compilations(CompilationSource.COMPILER)).isOne();
+		assertThat(compiler.stats().failures()).isZero();
+		assertThat(compiler.stats().faults()).isOne();
+		assertThat(compiler.stats().lastFault().kind()).isEqualTo(CacheFault.Kind.READ);
+		assertThat(compiler.stats().lastFault().message()).contains("simulated");
+		assertThat(cache.entries).as("the compiled module is still stored").hasSize(1);
+	}
+
+	@Test
+	void theNamespaceCoversTheSystemPropertiesTheCompilerReads() {
+		String plain = compilerBuilder().build().namespace();
+		assertThat(ChicoryInternals.compilerSystemProperties()).as("a default JVM").isEmpty();
+		String previous = System.getProperty(ChicoryInternals.HUGE_METHOD_LIMIT_PROPERTY);
+		System.setProperty(ChicoryInternals.HUGE_METHOD_LIMIT_PROPERTY, "4000");
+		try {
+			String limited = compilerBuilder().build().namespace();
+			assertThat(limited).isNotEqualTo(plain).startsWith("chicory-" + ChicoryInternals.chicoryVersion() + "-");
+			assertThat(ChicoryInternals.compilerSystemProperties())
+				.containsEntry(ChicoryInternals.HUGE_METHOD_LIMIT_PROPERTY, "4000");
+		}
+		finally {
+			if (previous == null) {
+				System.clearProperty(ChicoryInternals.HUGE_METHOD_LIMIT_PROPERTY);
+			}
+			else {
+				System.setProperty(ChicoryInternals.HUGE_METHOD_LIMIT_PROPERTY, previous);
+			}
+		}
+		assertThat(compilerBuilder().build().namespace()).isEqualTo(plain);
+	}
+
 	@Test
 	void anUnwritableCacheDirectoryDoesNotBreakCompilation() throws IOException {
 		Path file = Files.writeString(this.root.resolve("not-a-directory"), "x");
@@ -499,7 +545,7 @@ class ChicoryCompilerTests {
 		// replace the root by a file after opening: every write fails
 		Files.delete(this.root.resolve("cache"));
 		Files.copy(file, this.root.resolve("cache"));
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache).build();
 		WasmModule module = parse(small(1));
 		assertThat(call(module, compiler.machineFactory(module), 1, 1)).isEqualTo(3);
 		assertThat(cache.stats().puts()).isZero();
@@ -511,8 +557,7 @@ class ChicoryCompilerTests {
 	void listenersReceiveEveryCompilation() {
 		DirectoryCache cache = directoryCache(this.root);
 		RecordingListener listener = new RecordingListener();
-		ChicoryCompiler compiler = ChicoryCompiler.builder()
-			.withCache(cache)
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache)
 			.withListener(listener)
 			.withMemoryMaxEntries(1)
 			.build();
@@ -524,7 +569,7 @@ class ChicoryCompilerTests {
 		assertThat(compiled.source()).isEqualTo(CompilationSource.COMPILER);
 		assertThat(compiled.digest()).isEqualTo(module.digest());
 		assertThat(compiled.namespace()).isEqualTo(compiler.namespace());
-		assertThat(compiled.bytes()).isEqualTo(entry.length);
+		assertThat(compiled.bytes()).isEqualTo(CompilerFixtures.codeSize(entry));
 		assertThat(compiled.duration()).isPositive();
 		assertThat(compiled.recovered()).isFalse();
 		assertThat(compiled.shared()).isFalse();
@@ -532,7 +577,7 @@ class ChicoryCompilerTests {
 		compiler.machineFactory(parse(small(1)));
 		CompilationEvent reused = listener.last();
 		assertThat(reused.source()).isEqualTo(CompilationSource.MEMORY);
-		assertThat(reused.bytes()).isEqualTo(entry.length);
+		assertThat(reused.bytes()).isEqualTo(CompilerFixtures.codeSize(entry));
 		assertThat(reused.digest()).isEqualTo(module.digest());
 		assertThat(reused.shared()).isFalse();
 
@@ -540,7 +585,7 @@ class ChicoryCompilerTests {
 		compiler.machineFactory(parse(small(1)));
 		CompilationEvent loaded = listener.last();
 		assertThat(loaded.source()).isEqualTo(CompilationSource.DISK);
-		assertThat(loaded.bytes()).isEqualTo(entry.length);
+		assertThat(loaded.bytes()).isEqualTo(CompilerFixtures.codeSize(entry));
 		assertThat(loaded.duration()).isPositive();
 		assertThat(listener.events).hasSize(3);
 	}
@@ -548,13 +593,9 @@ class ChicoryCompilerTests {
 	@Test
 	void aThrowingListenerDoesNotBreakCompilationNorOtherListeners() {
 		RecordingListener after = new RecordingListener();
-		ChicoryCompiler compiler = ChicoryCompiler.builder()
-			.withCache(directoryCache(this.root))
-			.withListener((event) -> {
-				throw new IllegalStateException("listener bug");
-			})
-			.withListener(after)
-			.build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(directoryCache(this.root)).withListener((event) -> {
+			throw new IllegalStateException("listener bug");
+		}).withListener(after).build();
 		WasmModule module = parse(small(1));
 		assertThat(call(module, compiler.machineFactory(module), 1, 1)).isEqualTo(3);
 		WasmModule again = parse(small(1));
@@ -566,7 +607,7 @@ class ChicoryCompilerTests {
 	@Test
 	void statsCountAndTimeEachSource() {
 		DirectoryCache cache = directoryCache(this.root);
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).build();
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache).build();
 		CompilerStats empty = compiler.stats();
 		assertThat(empty.compilations()).containsOnlyKeys(CompilationSource.values())
 			.allSatisfy((source, count) -> assertThat(count).isZero());
@@ -594,28 +635,27 @@ class ChicoryCompilerTests {
 		assertThat(stats.memoryEntries()).isOne();
 		byte[] entry = cache.namespace(compiler.namespace()).get(parse(small(1)).digest());
 		assertThat(entry).isNotNull();
-		assertThat(stats.memoryBytes()).isEqualTo(entry.length);
+		assertThat(stats.memoryBytes()).isEqualTo(CompilerFixtures.codeSize(entry));
 		assertThat(stats.compilations()).isUnmodifiable();
 	}
 
 	@Test
 	void builderRejectsInvalidSettings() {
-		assertThatIllegalArgumentException().isThrownBy(() -> ChicoryCompiler.builder().withMemoryMaxEntries(-1));
-		assertThatIllegalArgumentException().isThrownBy(() -> ChicoryCompiler.builder().withMemoryMaxBytes(-1));
-		assertThatNullPointerException().isThrownBy(() -> ChicoryCompiler.builder().withCustomizer(null));
-		assertThatNullPointerException().isThrownBy(() -> ChicoryCompiler.builder().withListener(null));
-		assertThatNullPointerException().isThrownBy(() -> ChicoryCompiler.builder().build().machineFactory(null));
+		assertThatIllegalArgumentException().isThrownBy(() -> compilerBuilder().withMemoryMaxEntries(-1));
+		assertThatIllegalArgumentException().isThrownBy(() -> compilerBuilder().withMemoryMaxBytes(-1));
+		assertThatNullPointerException().isThrownBy(() -> compilerBuilder().withCustomizer(null));
+		assertThatNullPointerException().isThrownBy(() -> compilerBuilder().withListener(null));
+		assertThatNullPointerException().isThrownBy(() -> compilerBuilder().build().machineFactory(null));
 	}
 
 	@Test
 	void aCustomizerCannotReplaceTheCompilersCache() {
 		MapCache foreign = new MapCache();
 		DirectoryCache cache = directoryCache(this.root);
-		ChicoryCompiler compiler = ChicoryCompiler.builder()
-			.withCache(cache)
+		ChicoryCompiler compiler = compilerBuilder().withCache(cache)
 			.withCustomizer((builder) -> builder.withCache(foreign))
 			.build();
-		assertThat(compiler.namespace()).isEqualTo(ChicoryCompiler.builder().withCache(cache).build().namespace());
+		assertThat(compiler.namespace()).isEqualTo(compilerBuilder().withCache(cache).build().namespace());
 		WasmModule module = parse(small(1));
 		assertThat(call(module, compiler.machineFactory(module), 0, 0)).isEqualTo(1);
 		assertThat(foreign.gets.get() + foreign.puts.get()).isZero();

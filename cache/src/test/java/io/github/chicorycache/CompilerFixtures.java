@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -30,6 +29,8 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import io.github.chicorycache.compiler.CompiledJarVerifier;
+import io.github.chicorycache.compiler.EntryJar;
 import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.jspecify.annotations.Nullable;
@@ -43,24 +44,34 @@ import org.objectweb.asm.Opcodes;
  * Fixtures for the {@link ChicoryCompiler} tests: modules, calls, JAR surgery and test
  * caches.
  */
-final class CompilerFixtures {
+public final class CompilerFixtures {
 
 	/**
 	 * The JAR entry that names the main class.
 	 */
-	static final String PROPERTIES = "wasm-module.properties";
+	public static final String PROPERTIES = "wasm-module.properties";
 
 	/**
 	 * Chicory's default main class, as a JAR entry name.
 	 */
-	static final String MAIN_CLASS = "com/dylibso/chicory/$gen/CompiledMachine.class";
+	public static final String MAIN_CLASS = "com/dylibso/chicory/$gen/CompiledMachine.class";
 
 	/**
 	 * The first function group class, as a JAR entry name.
 	 */
-	static final String FUNC_GROUP = "com/dylibso/chicory/$gen/CompiledMachineFuncGroup_0.class";
+	public static final String FUNC_GROUP = "com/dylibso/chicory/$gen/CompiledMachineFuncGroup_0.class";
 
 	private CompilerFixtures() {
+	}
+
+	/**
+	 * Returns a compiler builder whose misses store on the caller's thread, so that a
+	 * test sees the entry when the call returns (the background store has tests of its
+	 * own).
+	 * @return the builder
+	 */
+	public static ChicoryCompiler.Builder compilerBuilder() {
+		return ChicoryCompiler.builder().withStoreQueueCapacity(0);
 	}
 
 	/**
@@ -68,8 +79,68 @@ final class CompilerFixtures {
 	 * @param seed the seed
 	 * @return the module bytes
 	 */
-	static byte[] small(int seed) {
+	public static byte[] small(int seed) {
 		return WasmModuleWriter.functions(8, seed);
+	}
+
+	/**
+	 * A module with a function too large for a JVM method, which the compiler leaves to
+	 * the interpreter (with {@code InterpreterFallback} {@code WARN} or {@code SILENT}),
+	 * and calls both ways between compiled and interpreted code: {@code f0(x) = x + 1};
+	 * {@code f1(x) = f0(x) + adds}, the huge one; {@code f2(x) = f1(x) + f0(x)}.
+	 * @param adds how many additions make {@code f1} huge
+	 * @return the module bytes
+	 */
+	public static byte[] hugeFunctionModule(int adds) {
+		ByteArrayOutputStream module = new ByteArrayOutputStream();
+		module.writeBytes(new byte[] { 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00 });
+		// one type, (i32) -> i32
+		section(module, 1, new byte[] { 0x01, 0x60, 0x01, 0x7F, 0x01, 0x7F });
+		section(module, 3, new byte[] { 0x03, 0x00, 0x00, 0x00 });
+		ByteArrayOutputStream exports = new ByteArrayOutputStream();
+		exports.write(3);
+		for (int i = 0; i < 3; i++) {
+			exports.write(2);
+			exports.writeBytes(("f" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			exports.write(0x00);
+			exports.write(i);
+		}
+		section(module, 7, exports.toByteArray());
+		ByteArrayOutputStream huge = new ByteArrayOutputStream();
+		huge.writeBytes(new byte[] { 0x00, 0x20, 0x00, 0x10, 0x00 }); // no locals;
+																		// local.get 0;
+																		// call 0
+		for (int i = 0; i < adds; i++) {
+			huge.writeBytes(new byte[] { 0x41, 0x01, 0x6A }); // i32.const 1; i32.add
+		}
+		huge.write(0x0B);
+		ByteArrayOutputStream code = new ByteArrayOutputStream();
+		code.write(3);
+		body(code, new byte[] { 0x00, 0x20, 0x00, 0x41, 0x01, 0x6A, 0x0B });
+		body(code, huge.toByteArray());
+		body(code, new byte[] { 0x00, 0x20, 0x00, 0x10, 0x01, 0x20, 0x00, 0x10, 0x00, 0x6A, 0x0B });
+		section(module, 10, code.toByteArray());
+		return module.toByteArray();
+	}
+
+	private static void section(ByteArrayOutputStream module, int id, byte[] content) {
+		module.write(id);
+		leb128(module, content.length);
+		module.writeBytes(content);
+	}
+
+	private static void body(ByteArrayOutputStream code, byte[] body) {
+		leb128(code, body.length);
+		code.writeBytes(body);
+	}
+
+	private static void leb128(ByteArrayOutputStream out, int value) {
+		int rest = value;
+		while ((rest & ~0x7F) != 0) {
+			out.write((rest & 0x7F) | 0x80);
+			rest >>>= 7;
+		}
+		out.write(rest);
 	}
 
 	/**
@@ -77,7 +148,7 @@ final class CompilerFixtures {
 	 * @param bytes the module bytes
 	 * @return a new module object
 	 */
-	static WasmModule parse(byte[] bytes) {
+	public static WasmModule parse(byte[] bytes) {
 		return Parser.parse(bytes);
 	}
 
@@ -87,7 +158,7 @@ final class CompilerFixtures {
 	 * @param bytes the module bytes
 	 * @return a module whose {@code digest()} is {@code null}
 	 */
-	static WasmModule withoutDigest(byte[] bytes) {
+	public static WasmModule withoutDigest(byte[] bytes) {
 		WasmModule parsed = Parser.parse(bytes);
 		return WasmModule.builder()
 			.setTypeSection(parsed.typeSection())
@@ -103,7 +174,7 @@ final class CompilerFixtures {
 	 * @param factory the factory
 	 * @return the instance
 	 */
-	static Instance instance(WasmModule module, Function<Instance, Machine> factory) {
+	public static Instance instance(WasmModule module, Function<Instance, Machine> factory) {
 		return Instance.builder(module).withMachineFactory(factory).build();
 	}
 
@@ -114,7 +185,7 @@ final class CompilerFixtures {
 	 * @param arg the argument
 	 * @return the result
 	 */
-	static int call(Instance instance, int index, int arg) {
+	public static int call(Instance instance, int index, int arg) {
 		return (int) instance.export(WasmModuleWriter.exportName(index)).apply(arg)[0];
 	}
 
@@ -127,7 +198,7 @@ final class CompilerFixtures {
 	 * @param arg the argument
 	 * @return the result
 	 */
-	static int call(WasmModule module, Function<Instance, Machine> factory, int index, int arg) {
+	public static int call(WasmModule module, Function<Instance, Machine> factory, int index, int arg) {
 		return call(instance(module, factory), index, arg);
 	}
 
@@ -137,7 +208,7 @@ final class CompilerFixtures {
 	 * @param factory the factory
 	 * @return the class loader that defined the generated machine class
 	 */
-	static ClassLoader machineClassLoader(WasmModule module, Function<Instance, Machine> factory) {
+	public static ClassLoader machineClassLoader(WasmModule module, Function<Instance, Machine> factory) {
 		Instance instance = instance(module, factory);
 		return factory.apply(instance).getClass().getClassLoader();
 	}
@@ -147,7 +218,7 @@ final class CompilerFixtures {
 	 * @param bytes the module bytes
 	 * @return the JAR, unbound
 	 */
-	static byte[] chicoryJar(byte[] bytes) {
+	public static byte[] chicoryJar(byte[] bytes) {
 		return chicoryJar(bytes, (builder) -> {
 		});
 	}
@@ -158,7 +229,7 @@ final class CompilerFixtures {
 	 * @param customizer options for the compiler
 	 * @return the JAR, unbound
 	 */
-	static byte[] chicoryJar(byte[] bytes, MachineFactoryCompilerCustomizer customizer) {
+	public static byte[] chicoryJar(byte[] bytes, MachineFactoryCompilerCustomizer customizer) {
 		MapCache recorder = new MapCache();
 		MachineFactoryCompiler.Builder builder = MachineFactoryCompiler.builder(parse(bytes));
 		customizer.customize(builder);
@@ -172,9 +243,9 @@ final class CompilerFixtures {
 	 * @param bytes the module bytes
 	 * @return the bound JAR
 	 */
-	static byte[] boundJar(byte[] bytes) {
+	public static byte[] boundJar(byte[] bytes) {
 		MapCache recorder = new MapCache();
-		ChicoryCompiler.builder().withCache(recorder).build().machineFactory(parse(bytes));
+		compilerBuilder().withCache(recorder).build().machineFactory(parse(bytes));
 		return recorder.singleValue();
 	}
 
@@ -184,8 +255,39 @@ final class CompilerFixtures {
 	 * @param module the module
 	 * @return the binding
 	 */
-	static String binding(ChicoryCompiler compiler, WasmModule module) {
-		return CompilationProbe.binding(compiler.namespace(), module.digest());
+	public static String binding(ChicoryCompiler compiler, WasmModule module) {
+		return CompiledJarVerifier.binding(compiler.namespace(), module.digest());
+	}
+
+	/**
+	 * Returns the size of the compiled code in an entry, as compilation events report it:
+	 * the total size of its classes.
+	 * @param jar the entry
+	 * @return the size in bytes
+	 */
+	public static long codeSize(byte[] jar) {
+		try {
+			return EntryJar.read(jar).classBytes();
+		}
+		catch (CompiledJarVerifier.InvalidEntryException ex) {
+			throw new IllegalArgumentException(ex);
+		}
+	}
+
+	/**
+	 * Rewrites a JAR of Chicory's as this library writes its entries: with the list of
+	 * its classes (unbound).
+	 * @param jar the JAR
+	 * @return the entry
+	 */
+	public static byte[] asEntry(byte[] jar) {
+		try {
+			EntryJar.Contents contents = EntryJar.read(jar);
+			return EntryJar.write(contents.mainClass(), contents.classes(), java.util.zip.Deflater.BEST_SPEED, null, 0);
+		}
+		catch (CompiledJarVerifier.InvalidEntryException ex) {
+			throw new IllegalArgumentException(ex);
+		}
 	}
 
 	/**
@@ -193,7 +295,7 @@ final class CompilerFixtures {
 	 * @param jar the JAR
 	 * @return the entries by name
 	 */
-	static Map<String, byte[]> jarEntries(byte[] jar) {
+	public static Map<String, byte[]> jarEntries(byte[] jar) {
 		Map<String, byte[]> entries = new LinkedHashMap<>();
 		try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
 			JarEntry entry;
@@ -212,7 +314,7 @@ final class CompilerFixtures {
 	 * @param jar the JAR
 	 * @return the class entry names
 	 */
-	static List<String> classEntries(byte[] jar) {
+	public static List<String> classEntries(byte[] jar) {
 		return jarEntries(jar).keySet().stream().filter((name) -> name.endsWith(".class")).toList();
 	}
 
@@ -221,7 +323,7 @@ final class CompilerFixtures {
 	 * @param entries the entries by name
 	 * @return the JAR
 	 */
-	static byte[] jar(Map<String, byte[]> entries) {
+	public static byte[] jar(Map<String, byte[]> entries) {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		try (JarOutputStream out = new JarOutputStream(bytes)) {
 			for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
@@ -242,7 +344,7 @@ final class CompilerFixtures {
 	 * @param name the entry to leave out
 	 * @return the new JAR
 	 */
-	static byte[] without(byte[] jar, String name) {
+	public static byte[] without(byte[] jar, String name) {
 		Map<String, byte[]> entries = jarEntries(jar);
 		if (entries.remove(name) == null) {
 			throw new IllegalArgumentException("No entry " + name + " in " + entries.keySet());
@@ -257,7 +359,7 @@ final class CompilerFixtures {
 	 * @param content its new content
 	 * @return the new JAR
 	 */
-	static byte[] with(byte[] jar, String name, byte[] content) {
+	public static byte[] with(byte[] jar, String name, byte[] content) {
 		Map<String, byte[]> entries = jarEntries(jar);
 		entries.put(name, content);
 		return jar(entries);
@@ -270,7 +372,7 @@ final class CompilerFixtures {
 	 * @param transformation what to do with its content
 	 * @return the new JAR
 	 */
-	static byte[] transform(byte[] jar, String name, Function<byte[], byte[]> transformation) {
+	public static byte[] transform(byte[] jar, String name, Function<byte[], byte[]> transformation) {
 		Map<String, byte[]> entries = jarEntries(jar);
 		byte[] content = entries.get(name);
 		if (content == null) {
@@ -285,7 +387,7 @@ final class CompilerFixtures {
 	 * @param mainClass the main class, or {@code null} for none
 	 * @return the content
 	 */
-	static byte[] properties(@Nullable String mainClass) {
+	public static byte[] properties(@Nullable String mainClass) {
 		Properties properties = new Properties();
 		if (mainClass != null) {
 			properties.setProperty("mainClass", mainClass);
@@ -307,7 +409,7 @@ final class CompilerFixtures {
 	 * @param classFile the class
 	 * @return the damaged class
 	 */
-	static byte[] unverifiable(byte[] classFile) {
+	public static byte[] unverifiable(byte[] classFile) {
 		ClassReader reader = new ClassReader(classFile);
 		ClassWriter writer = new ClassWriter(0);
 		reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
@@ -338,7 +440,7 @@ final class CompilerFixtures {
 	 * @param classFile the class
 	 * @return the damaged class
 	 */
-	static byte[] truncatedAfterHeader(byte[] classFile) {
+	public static byte[] truncatedAfterHeader(byte[] classFile) {
 		return Arrays.copyOf(classFile, new ClassReader(classFile).header + 6);
 	}
 
@@ -348,7 +450,7 @@ final class CompilerFixtures {
 	 * @param classFile the class
 	 * @return the damaged class
 	 */
-	static byte[] unsupportedVersion(byte[] classFile) {
+	public static byte[] unsupportedVersion(byte[] classFile) {
 		byte[] damaged = classFile.clone();
 		damaged[6] = 0x7F;
 		damaged[7] = (byte) 0xFF;
@@ -361,7 +463,7 @@ final class CompilerFixtures {
 	 * @param seed the seed
 	 * @return the bytes
 	 */
-	static byte[] garbage(int length, long seed) {
+	public static byte[] garbage(int length, long seed) {
 		byte[] bytes = new byte[length];
 		new Random(seed).nextBytes(bytes);
 		return bytes;
@@ -373,7 +475,7 @@ final class CompilerFixtures {
 	 * @param root the root
 	 * @return the cache
 	 */
-	static DirectoryCache directoryCache(Path root) {
+	public static DirectoryCache directoryCache(Path root) {
 		return DirectoryCache.builder(root).withCleanupOnOpen(false).build();
 	}
 
@@ -383,7 +485,7 @@ final class CompilerFixtures {
 	 * @param root the root
 	 * @return the entry files
 	 */
-	static List<Path> entryFiles(Path root) {
+	public static List<Path> entryFiles(Path root) {
 		return files(root, (file) -> file.getFileName().toString().endsWith(".jar"));
 	}
 
@@ -393,7 +495,7 @@ final class CompilerFixtures {
 	 * @param filter which files
 	 * @return the files
 	 */
-	static List<Path> files(Path root, Predicate<Path> filter) {
+	public static List<Path> files(Path root, Predicate<Path> filter) {
 		if (!Files.isDirectory(root)) {
 			return List.of();
 		}
@@ -410,7 +512,7 @@ final class CompilerFixtures {
 	 * @param root the root
 	 * @return the directory names, sorted
 	 */
-	static List<String> namespaceDirectories(Path root) {
+	public static List<String> namespaceDirectories(Path root) {
 		try (Stream<Path> children = Files.list(root)) {
 			return children.filter(Files::isDirectory)
 				.map((dir) -> dir.getFileName().toString())
@@ -430,7 +532,7 @@ final class CompilerFixtures {
 	 * @param module the module
 	 * @return the file, which must exist
 	 */
-	static Path entryFile(DirectoryCache cache, String namespace, WasmModule module) {
+	public static Path entryFile(DirectoryCache cache, String namespace, WasmModule module) {
 		CacheEntry entry = cache.namespace(namespace)
 			.entry(module.digest())
 			.orElseThrow(() -> new AssertionError("No entry for " + module.digest() + " in " + namespace));
@@ -441,7 +543,7 @@ final class CompilerFixtures {
 	 * Returns the number of classes loaded since the JVM started (never decreases).
 	 * @return the count
 	 */
-	static long totalLoadedClasses() {
+	public static long totalLoadedClasses() {
 		return ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();
 	}
 

@@ -49,15 +49,6 @@ class DirectoryCacheCorruptionTests {
 		otherModuleJar = ChicoryFixtures.compiledJar(Parser.parse(WasmModuleWriter.functions(5, 3)));
 	}
 
-	/**
-	 * Damage applied to the valid entry file of a key.
-	 */
-	interface Damage {
-
-		byte[] apply(Path root, String key, byte[] entry) throws IOException;
-
-	}
-
 	static Stream<Arguments> damages() {
 		return Stream.of(arguments("garbage", bytes((entry) -> garbage(entry.length))),
 				arguments("garbage of another length", bytes((entry) -> garbage(100_000))),
@@ -322,6 +313,15 @@ class DirectoryCacheCorruptionTests {
 			.toList();
 		assertThat(classes).isNotEmpty();
 		return classes.get(classes.size() - 1);
+	}
+
+	/**
+	 * Damage applied to the valid entry file of a key.
+	 */
+	interface Damage {
+
+		byte[] apply(Path root, String key, byte[] entry) throws IOException;
+
 	}
 
 }

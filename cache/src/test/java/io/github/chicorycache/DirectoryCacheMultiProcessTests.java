@@ -115,9 +115,6 @@ class DirectoryCacheMultiProcessTests {
 			orphans = CacheFixtures.tempFiles(root);
 		}
 		assertThat(writtenBytes(orphans)).as("bytes in temporary files left by the killed writer").isPositive();
-		System.out
-			.println("DEBUG orphans " + orphans + " sizes " + orphans.stream().map((p) -> p.toFile().length()).toList()
-					+ " entries " + CacheFixtures.entryFiles(root).size());
 
 		// every visible entry is complete and right
 		Map<Path, Integer> indexes = new HashMap<>();

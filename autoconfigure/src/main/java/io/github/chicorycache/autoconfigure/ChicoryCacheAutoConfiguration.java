@@ -9,6 +9,7 @@ import io.github.chicorycache.MachineFactoryCompilerCustomizer;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -20,12 +21,10 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.io.support.ResourcePatternResolver;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
- * Auto-configuration} for the Chicory compile cache: a {@link DirectoryCache} from the
- * {@code chicory.cache.*} properties, a {@link ChicoryCompiler} using it, periodic
- * cleanup and warm-up.
- *
- * @author chicory-cache
+ * {@link EnableAutoConfiguration Auto-configuration} for the Chicory compile cache: a
+ * {@link DirectoryCache} from the {@code chicory.cache.*} properties, a
+ * {@link ChicoryCompiler} using it, periodic cleanup, a log line per module loaded, and
+ * warm-up.
  */
 @AutoConfiguration
 @ConditionalOnClass(MachineFactoryCompiler.class)
@@ -36,7 +35,8 @@ public final class ChicoryCacheAutoConfiguration {
 	@ConditionalOnMissingBean(Cache.class)
 	@ConditionalOnBooleanProperty(name = "chicory.cache.enabled", matchIfMissing = true)
 	DirectoryCache chicoryDirectoryCache(ChicoryCacheProperties properties, Environment environment) {
-		return DirectoryCacheFactory.create(properties, CacheDirectoryResolver.of(environment));
+		ChicoryCachePropertiesValidator.validate(properties, environment);
+		return DirectoryCacheFactory.create(properties, environment);
 	}
 
 	@Bean
@@ -49,9 +49,16 @@ public final class ChicoryCacheAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ChicoryCompiler chicoryCompiler(ChicoryCacheProperties properties, ObjectProvider<Cache> cache,
-			ObjectProvider<MachineFactoryCompilerCustomizer> customizers,
+	CompilationLogger chicoryCompilationLogger() {
+		return new CompilationLogger();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ChicoryCompiler chicoryCompiler(ChicoryCacheProperties properties, Environment environment,
+			ObjectProvider<Cache> cache, ObjectProvider<MachineFactoryCompilerCustomizer> customizers,
 			ObjectProvider<CompilationListener> listeners) {
+		ChicoryCachePropertiesValidator.validate(properties, environment);
 		ChicoryCompiler.Builder builder = ChicoryCompiler.builder()
 			.withCache(properties.isEnabled() ? cache.getIfUnique() : null)
 			.withCustomizer(new CompilerPropertiesCustomizer(properties.getCompiler()))

@@ -11,19 +11,14 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
-import org.springframework.validation.Errors;
-import org.springframework.validation.Validator;
 
 /**
- * Configuration properties for the Chicory compile cache.
- * <p>
- * Validates itself, so that bad values fail startup with a message naming the property
- * even without a Bean Validation provider on the classpath.
- *
- * @author chicory-cache
+ * Configuration properties for the Chicory compile cache. Values that bind but make no
+ * sense (a size of zero, a negative age) fail startup when the cache is created, with a
+ * message that names the property and the value as written.
  */
 @ConfigurationProperties("chicory.cache")
-public class ChicoryCacheProperties implements Validator {
+public class ChicoryCacheProperties {
 
 	/**
 	 * Whether to store compiled modules on disk. When disabled, modules are still
@@ -165,51 +160,6 @@ public class ChicoryCacheProperties implements Validator {
 
 	public Warmup getWarmup() {
 		return this.warmup;
-	}
-
-	@Override
-	public boolean supports(Class<?> type) {
-		return ChicoryCacheProperties.class.isAssignableFrom(type);
-	}
-
-	@Override
-	public void validate(Object target, Errors errors) {
-		ChicoryCacheProperties properties = (ChicoryCacheProperties) target;
-		if (properties.maxSize.toBytes() <= 0) {
-			reject(errors, "maxSize", "max-size", "positive", "must be positive");
-		}
-		if (properties.maxEntries != null && properties.maxEntries <= 0) {
-			reject(errors, "maxEntries", "max-entries", "positive", "must be positive");
-		}
-		rejectUnlessPositive(errors, "maxAge", "max-age", properties.maxAge);
-		rejectUnlessPositive(errors, "cleanupInterval", "cleanup-interval", properties.cleanupInterval);
-		rejectUnlessPositive(errors, "tempFileMaxAge", "temp-file-max-age", properties.tempFileMaxAge);
-		Integer maxFunctionsPerClass = properties.compiler.maxFunctionsPerClass;
-		if (maxFunctionsPerClass != null && maxFunctionsPerClass <= 0) {
-			reject(errors, "compiler.maxFunctionsPerClass", "compiler.max-functions-per-class", "positive",
-					"must be positive");
-		}
-		if (properties.memory.maxEntries < 0) {
-			reject(errors, "memory.maxEntries", "memory.max-entries", "notNegative", "must not be negative");
-		}
-		if (properties.memory.maxSize.isNegative()) {
-			reject(errors, "memory.maxSize", "memory.max-size", "notNegative", "must not be negative");
-		}
-	}
-
-	private static void rejectUnlessPositive(Errors errors, String field, String property, @Nullable Duration value) {
-		if (value != null && (value.isNegative() || value.isZero())) {
-			reject(errors, field, property, "positive", "must be positive");
-		}
-	}
-
-	/**
-	 * Rejects a field with a message that names the property as it is written in
-	 * configuration files, since the binder reports the field name ("maxSize") and, for
-	 * nested fields, no origin.
-	 */
-	private static void reject(Errors errors, String field, String property, String code, String message) {
-		errors.rejectValue(field, code, "chicory.cache." + property + " " + message);
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.dylibso.chicory.wasm.Parser;
@@ -140,9 +141,7 @@ public class ChicoryCacheWarmup implements SmartLifecycle {
 		}
 		WarmupResult result = new WarmupResult(modules, failures, Duration.ofNanos(System.nanoTime() - start));
 		this.result = result;
-		logger.info("Chicory warm-up: " + result.modules().size() + " modules, " + result.count(CompilationSource.DISK)
-				+ " from cache, " + result.count(CompilationSource.COMPILER) + " compiled, " + result.failures().size()
-				+ " failed, in " + result.duration().toMillis() + " ms");
+		logger.info(result.summary());
 		if (!failures.isEmpty() && this.properties.isFailOnError()) {
 			throw new WarmupException(failures);
 		}
@@ -201,6 +200,29 @@ public class ChicoryCacheWarmup implements SmartLifecycle {
 		 */
 		public long count(CompilationSource source) {
 			return this.modules.values().stream().filter(source::equals).count();
+		}
+
+		/**
+		 * Returns the line that the warm-up logs: how many modules, how many failed, the
+		 * time, and where the code came from, every source counted.
+		 * @return the summary
+		 */
+		public String summary() {
+			StringBuilder summary = new StringBuilder("Chicory warm-up: ").append(this.modules.size())
+				.append(" modules, ")
+				.append(this.failures.size())
+				.append(" failed, in ")
+				.append(this.duration.toMillis())
+				.append(" ms; code from");
+			String separator = " ";
+			for (CompilationSource source : CompilationSource.values()) {
+				summary.append(separator)
+					.append(source.name().toLowerCase(Locale.ROOT))
+					.append(": ")
+					.append(count(source));
+				separator = ", ";
+			}
+			return summary.toString();
 		}
 
 	}

@@ -1,23 +1,27 @@
 package io.github.chicorycache.autoconfigure;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.github.chicorycache.CacheDirectoryException;
+import io.github.chicorycache.DefaultCacheDirectory;
 import io.github.chicorycache.DirectoryCache;
 
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.core.env.Environment;
 
 /**
- * Creates the {@link DirectoryCache} that the properties describe, turning a refused
- * directory into a startup failure that names the property.
+ * Creates the {@link DirectoryCache} that the properties describe, in the default
+ * directory that the environment gives unless one is configured. A directory that the
+ * cache refuses fails startup with a {@link CacheDirectoryException}, which
+ * {@link ChicoryCacheDirectoryFailureAnalyzer} explains.
  */
 final class DirectoryCacheFactory {
 
 	private DirectoryCacheFactory() {
 	}
 
-	static DirectoryCache create(ChicoryCacheProperties properties, CacheDirectoryResolver resolver) {
-		Path directory = resolver.resolve(properties.getDirectory());
+	static DirectoryCache create(ChicoryCacheProperties properties, Environment environment) {
+		Path configured = properties.getDirectory();
+		Path directory = (configured != null) ? configured : DefaultCacheDirectory.resolve(environment::getProperty);
 		DirectoryCache.Builder builder = DirectoryCache.builder(directory)
 			.withMaxSizeBytes(properties.getMaxSize().toBytes())
 			.withMaxAge(properties.getMaxAge())
@@ -27,18 +31,7 @@ final class DirectoryCacheFactory {
 		if (properties.getMaxEntries() != null) {
 			builder.withMaxEntries(properties.getMaxEntries());
 		}
-		try {
-			return builder.build();
-		}
-		catch (IllegalArgumentException ex) {
-			String reason = ex.getMessage();
-			if (!properties.isAllowSharedDirectory() && Files.isDirectory(directory)) {
-				// A directory is refused only for its permissions.
-				reason += " To accept it, set chicory.cache.allow-shared-directory=true.";
-			}
-			throw new InvalidConfigurationPropertyValueException("chicory.cache.directory", directory.toString(),
-					reason);
-		}
+		return builder.build();
 	}
 
 }

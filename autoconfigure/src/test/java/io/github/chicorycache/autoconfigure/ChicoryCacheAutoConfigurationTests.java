@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -20,17 +18,18 @@ import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
-import io.github.chicorycache.testsupport.MapCache;
+import io.github.chicorycache.CacheDirectoryException;
 import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.CompilationEvent;
 import io.github.chicorycache.CompilationListener;
 import io.github.chicorycache.CompilationSource;
 import io.github.chicorycache.DirectoryCache;
 import io.github.chicorycache.MachineFactoryCompilerCustomizer;
-import io.github.chicorycache.actuate.ChicoryCacheEndpoint;
-import io.github.chicorycache.actuate.ChicoryCacheHealthIndicator;
-import io.github.chicorycache.actuate.ChicoryCacheMeterBinder;
-import io.github.chicorycache.actuate.ChicoryCompilerMeterBinder;
+import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheEndpoint;
+import io.github.chicorycache.autoconfigure.health.ChicoryCacheHealthIndicator;
+import io.github.chicorycache.autoconfigure.metrics.ChicoryCacheMeterBinder;
+import io.github.chicorycache.autoconfigure.metrics.ChicoryCompilerMeterBinder;
+import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,8 +46,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link ChicoryCacheAutoConfiguration}.
- *
- * @author chicory-cache
  */
 class ChicoryCacheAutoConfigurationTests {
 
@@ -208,13 +205,10 @@ class ChicoryCacheAutoConfigurationTests {
 		Path shared = sharedDirectory(this.temp.resolve("shared"));
 		this.contextRunner.withPropertyValues("chicory.cache.directory=" + shared).run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context).getFailure()
-				.rootCause()
-				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
-				.hasMessageContaining("chicory.cache.directory")
-				.hasMessageContaining(shared.toString())
-				.hasMessageContaining("writable by group or others")
-				.hasMessageContaining("chicory.cache.allow-shared-directory");
+			assertThat(context).getFailure().rootCause().isInstanceOfSatisfying(CacheDirectoryException.class, (ex) -> {
+				assertThat(ex.directory()).isEqualTo(shared);
+				assertThat(ex.reason()).isEqualTo(CacheDirectoryException.Reason.SHARED_PERMISSIONS);
+			}).hasMessageContaining(shared.toString()).hasMessageContaining("writable by group or others");
 		});
 	}
 
@@ -225,8 +219,8 @@ class ChicoryCacheAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(context).getFailure()
 				.rootCause()
-				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
-				.hasMessageContaining("chicory.cache.directory")
+				.isInstanceOfSatisfying(CacheDirectoryException.class,
+						(ex) -> assertThat(ex.reason()).isEqualTo(CacheDirectoryException.Reason.NOT_A_DIRECTORY))
 				.hasMessageContaining("is not a directory");
 		});
 	}
@@ -363,6 +357,17 @@ class ChicoryCacheAutoConfigurationTests {
 	}
 
 	@Test
+	void modulesLoadedAreLoggedByTheCompilationLogger() {
+		runnerWithDirectory().run((context) -> {
+			assertThat(context).hasSingleBean(CompilationLogger.class);
+			ChicoryCompiler compiler = context.getBean(ChicoryCompiler.class);
+			assertThat(compiler.compile(module(12)).event().source()).isEqualTo(CompilationSource.COMPILER);
+		});
+		runnerWithDirectory().withBean("chicoryCompilationLogger", CompilationLogger.class, CompilationLogger::new)
+			.run((context) -> assertThat(context).hasSingleBean(CompilationLogger.class));
+	}
+
+	@Test
 	void compilationListenersReceiveEvents() {
 		runnerWithDirectory().withUserConfiguration(ListenerConfiguration.class).run((context) -> {
 			ChicoryCompiler compiler = context.getBean(ChicoryCompiler.class);
@@ -377,58 +382,57 @@ class ChicoryCacheAutoConfigurationTests {
 
 	@Test
 	void negativeMaxSizeFailsStartup() {
-		assertInvalid("chicory.cache.max-size=-1MB", "chicory.cache.max-size");
+		assertRejected("chicory.cache.max-size=-1MB");
 	}
 
 	@Test
 	void zeroMaxSizeFailsStartup() {
-		assertInvalid("chicory.cache.max-size=0", "chicory.cache.max-size");
+		assertRejected("chicory.cache.max-size=0");
 	}
 
 	@Test
 	void zeroMaxEntriesFailsStartup() {
-		assertInvalid("chicory.cache.max-entries=0", "chicory.cache.max-entries");
+		assertRejected("chicory.cache.max-entries=0");
 	}
 
 	@Test
 	void negativeMaxEntriesFailsStartup() {
-		assertInvalid("chicory.cache.max-entries=-5", "chicory.cache.max-entries");
+		assertRejected("chicory.cache.max-entries=-5");
 	}
 
 	@Test
 	void zeroMaxAgeFailsStartup() {
-		assertInvalid("chicory.cache.max-age=0s", "chicory.cache.max-age");
+		assertRejected("chicory.cache.max-age=0s");
 	}
 
 	@Test
 	void negativeMaxAgeFailsStartup() {
-		assertInvalid("chicory.cache.max-age=-1h", "chicory.cache.max-age");
+		assertRejected("chicory.cache.max-age=-1h");
 	}
 
 	@Test
 	void zeroCleanupIntervalFailsStartup() {
-		assertInvalid("chicory.cache.cleanup-interval=0ms", "chicory.cache.cleanup-interval");
+		assertRejected("chicory.cache.cleanup-interval=0ms");
 	}
 
 	@Test
 	void negativeTempFileMaxAgeFailsStartup() {
-		assertInvalid("chicory.cache.temp-file-max-age=-1m", "chicory.cache.temp-file-max-age");
+		assertRejected("chicory.cache.temp-file-max-age=-1m");
 	}
 
 	@Test
 	void zeroMaxFunctionsPerClassFailsStartup() {
-		assertInvalid("chicory.cache.compiler.max-functions-per-class=0",
-				"chicory.cache.compiler.max-functions-per-class");
+		assertRejected("chicory.cache.compiler.max-functions-per-class=0");
 	}
 
 	@Test
 	void negativeMemoryMaxEntriesFailsStartup() {
-		assertInvalid("chicory.cache.memory.max-entries=-1", "chicory.cache.memory.max-entries");
+		assertRejected("chicory.cache.memory.max-entries=-1");
 	}
 
 	@Test
 	void negativeMemoryMaxSizeFailsStartup() {
-		assertInvalid("chicory.cache.memory.max-size=-1KB", "chicory.cache.memory.max-size");
+		assertRejected("chicory.cache.memory.max-size=-1KB");
 	}
 
 	@Test
@@ -449,16 +453,21 @@ class ChicoryCacheAutoConfigurationTests {
 				assertThat(context).hasFailed();
 				assertThat(context).getFailure()
 					.rootCause()
-					.hasMessageContaining("chicory.cache.max-size must be positive")
-					.hasMessageContaining("chicory.cache.max-entries must be positive");
+					.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+						assertThat(ex.getName()).isEqualTo("chicory.cache.max-size");
+						assertThat(ex.getValue()).isEqualTo("0");
+						assertThat(ex.getReason()).startsWith("The maximum size must be positive")
+							.contains("Also invalid: 'chicory.cache.max-entries' with the value '0'. "
+									+ "The maximum number of entries must be positive");
+					});
 			});
 	}
 
 	@Test
 	void withoutActuatorAndMicrometerTheCoreBeansRemain() {
-		runnerWithDirectory()
-			.withConfiguration(AutoConfigurations.of(ChicoryCacheEndpointAutoConfiguration.class,
-					ChicoryCacheHealthContributorAutoConfiguration.class, ChicoryCacheMetricsAutoConfiguration.class))
+		new ApplicationContextRunner().withUserConfiguration(ImportedAutoConfigurations.class)
+			.withPropertyValues("chicory.cache.directory=" + this.temp.resolve("cache"),
+					"management.endpoints.web.exposure.include=*")
 			.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate",
 					"org.springframework.boot.health", "io.micrometer"))
 			.run((context) -> {
@@ -481,6 +490,38 @@ class ChicoryCacheAutoConfigurationTests {
 			.run((context) -> assertThat(context).doesNotHaveBean(ChicoryCompiler.class)
 				.doesNotHaveBean(DirectoryCache.class)
 				.doesNotHaveBean(ChicoryCacheProperties.class));
+	}
+
+	@Test
+	void rejectedValueIsShownAsTypedInAnyFormOfTheName() {
+		runnerWithDirectory().withPropertyValues("chicory.cache.maxAge=-1d").run((context) -> {
+			assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo("chicory.cache.max-age");
+					assertThat(ex.getValue()).isEqualTo("-1d");
+				});
+		});
+	}
+
+	/**
+	 * Asserts that a value that binds but makes no sense fails startup before the cache
+	 * directory is created, naming the property once, in kebab case, with the value as
+	 * written.
+	 */
+	private void assertRejected(String property) {
+		String name = property.substring(0, property.indexOf('='));
+		String value = property.substring(property.indexOf('=') + 1);
+		runnerWithDirectory().withPropertyValues(property).run((context) -> {
+			assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+					assertThat(ex.getName()).isEqualTo(name);
+					assertThat(ex.getValue()).isEqualTo(value);
+					assertThat(ex.getReason()).endsWith(".").doesNotContain("Also invalid");
+				});
+			assertThat(this.temp.resolve("cache")).doesNotExist();
+		});
 	}
 
 	private void assertInvalid(String property, String name) {

@@ -33,8 +33,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Integration tests: an application that warms up a real module (WABT's {@code wat2wasm},
  * about 1.4 MB) fills the cache, and a second application over the same directory gets it
  * from disk.
- *
- * @author chicory-cache
  */
 class ChicoryCacheIntegrationTests {
 
@@ -96,6 +94,7 @@ class ChicoryCacheIntegrationTests {
 				"--chicory.cache.directory=" + this.temp.resolve("cache"),
 				"--chicory.cache.warmup.locations=file:" + module, "--spring.jmx.enabled=false",
 				"--spring.main.banner-mode=off")) {
+			assertThat(context.getBean(ChicoryCacheWarmup.class).getResult()).isSameAs(atServerStart.get());
 			assertThat(atServerStart.get()).as("warm-up result when the web server started").isNotNull();
 			assertThat(atServerStart.get().modules()).containsValue(CompilationSource.COMPILER);
 		}

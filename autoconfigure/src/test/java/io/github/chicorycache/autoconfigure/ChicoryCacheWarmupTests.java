@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import com.dylibso.chicory.wasm.Parser;
 import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.CompilationSource;
 import io.github.chicorycache.autoconfigure.ChicoryCacheWarmup.WarmupException;
@@ -20,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,10 +30,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tests for {@link ChicoryCacheWarmup} as auto-configured by
  * {@link ChicoryCacheAutoConfiguration}.
- *
- * @author chicory-cache
  */
-@ExtendWith(OutputCaptureExtension.class)
+@ExtendWith(CapturedLog.Extension.class)
 class ChicoryCacheWarmupTests {
 
 	@TempDir
@@ -53,7 +52,7 @@ class ChicoryCacheWarmupTests {
 	}
 
 	@Test
-	void syncWarmupCompilesFileModulesBeforeStartupCompletesThenReadsThemFromTheCache(CapturedOutput output)
+	void syncWarmupCompilesFileModulesBeforeStartupCompletesThenReadsThemFromTheCache(CapturedLog output)
 			throws IOException {
 		Path wasm = writeModules("wasm");
 		String locations = "chicory.cache.warmup.locations=file:" + wasm + "/*.wasm";
@@ -68,14 +67,30 @@ class ChicoryCacheWarmupTests {
 			assertThat(context.getBean(ChicoryCompiler.class).stats().compilations(CompilationSource.COMPILER))
 				.isEqualTo(2);
 		});
-		assertThat(output).contains("Chicory warm-up: 2 modules, 0 from cache, 2 compiled, 0 failed, in ");
+		assertThat(output).contains("Chicory warm-up: 2 modules, 0 failed, in ")
+			.contains(" ms; code from memory: 0, disk: 0, remote: 0, compiler: 2");
 		runner().withPropertyValues(locations).run((context) -> {
 			WarmupResult result = context.getBean(ChicoryCacheWarmup.class).getResult();
 			assertThat(result).isNotNull();
 			assertThat(sources(result)).containsOnly(Map.entry("one.wasm", CompilationSource.DISK),
 					Map.entry("two.wasm", CompilationSource.DISK));
 		});
-		assertThat(output).contains("Chicory warm-up: 2 modules, 2 from cache, 0 compiled, 0 failed, in ");
+		assertThat(output).contains(" ms; code from memory: 0, disk: 2, remote: 0, compiler: 0");
+	}
+
+	@Test
+	void modulesThatTheApplicationCompiledFirstAreCountedFromMemory(CapturedLog output) throws IOException {
+		Path wasm = writeModules("wasm");
+		runner().withPropertyValues("chicory.cache.warmup.locations=file:" + wasm + "/*.wasm")
+			.withUserConfiguration(EagerModuleConfiguration.class)
+			.withBean(Path.class, () -> wasm)
+			.run((context) -> {
+				WarmupResult result = context.getBean(ChicoryCacheWarmup.class).getResult();
+				assertThat(sources(result)).containsOnly(Map.entry("one.wasm", CompilationSource.MEMORY),
+						Map.entry("two.wasm", CompilationSource.MEMORY));
+			});
+		assertThat(output).contains("Chicory warm-up: 2 modules, 0 failed, in ")
+			.contains(" ms; code from memory: 2, disk: 0, remote: 0, compiler: 0");
 	}
 
 	@Test
@@ -122,7 +137,7 @@ class ChicoryCacheWarmupTests {
 	}
 
 	@Test
-	void locationsThatMatchNothingCompileNothing(CapturedOutput output) {
+	void locationsThatMatchNothingCompileNothing(CapturedLog output) {
 		runner().withPropertyValues("chicory.cache.warmup.locations=file:" + this.temp.resolve("missing") + "/*.wasm")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -131,7 +146,8 @@ class ChicoryCacheWarmupTests {
 				assertThat(result.modules()).isEmpty();
 				assertThat(result.failures()).isEmpty();
 			});
-		assertThat(output).contains("Chicory warm-up: 0 modules, 0 from cache, 0 compiled, 0 failed");
+		assertThat(output).contains("Chicory warm-up: 0 modules, 0 failed, in ")
+			.contains(" ms; code from memory: 0, disk: 0, remote: 0, compiler: 0");
 	}
 
 	@Test
@@ -151,7 +167,7 @@ class ChicoryCacheWarmupTests {
 	}
 
 	@Test
-	void modulesThatFailToCompileAreReportedWithoutStoppingStartup(CapturedOutput output) throws IOException {
+	void modulesThatFailToCompileAreReportedWithoutStoppingStartup(CapturedLog output) throws IOException {
 		Path wasm = writeModules("wasm");
 		Files.write(wasm.resolve("simd.wasm"), WasmModuleWriter.simd());
 		Files.writeString(wasm.resolve("garbage.wasm"), "this is not WebAssembly", StandardCharsets.UTF_8);
@@ -167,7 +183,8 @@ class ChicoryCacheWarmupTests {
 		});
 		assertThat(output).contains("Chicory warm-up could not compile " + "file:" + wasm.resolve("simd.wasm"))
 			.contains("Chicory warm-up could not compile " + "file:" + wasm.resolve("garbage.wasm") + ": ")
-			.contains("Chicory warm-up: 2 modules, 0 from cache, 2 compiled, 2 failed");
+			.contains("Chicory warm-up: 2 modules, 2 failed, in ")
+			.contains(" ms; code from memory: 0, disk: 0, remote: 0, compiler: 2");
 	}
 
 	@Test
@@ -190,7 +207,7 @@ class ChicoryCacheWarmupTests {
 	}
 
 	@Test
-	void failOnErrorInAsyncModeLogsAnErrorSinceTheApplicationHasStarted(CapturedOutput output) throws IOException {
+	void failOnErrorInAsyncModeLogsAnErrorSinceTheApplicationHasStarted(CapturedLog output) throws IOException {
 		Path wasm = writeModules("wasm");
 		Files.write(wasm.resolve("simd.wasm"), WasmModuleWriter.simd());
 		runner()
@@ -253,6 +270,23 @@ class ChicoryCacheWarmupTests {
 			.filter((name) -> name.endsWith("/" + fileName))
 			.findFirst()
 			.orElseThrow(() -> new AssertionError("No failure for " + fileName + " in " + failures));
+	}
+
+	/**
+	 * Compiles the modules in a bean constructor, as an application does that loads its
+	 * modules at startup, before the warm-up runs.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class EagerModuleConfiguration {
+
+		@Bean
+		Object eagerModules(ChicoryCompiler compiler, Path wasm) throws IOException {
+			for (String name : new String[] { "one.wasm", "two.wasm" }) {
+				compiler.compile(Parser.parse(Files.readAllBytes(wasm.resolve(name))));
+			}
+			return new Object();
+		}
+
 	}
 
 }

@@ -19,8 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link ChicoryCacheProperties} (and
  * {@code additional-spring-configuration-metadata.json}) into
  * {@code META-INF/spring-configuration-metadata.json}.
- *
- * @author chicory-cache
  */
 class ConfigurationMetadataTests {
 

@@ -25,8 +25,6 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tests for {@link DirectoryCacheCleanupScheduler} as auto-configured by
  * {@link ChicoryCacheAutoConfiguration}.
- *
- * @author chicory-cache
  */
 class DirectoryCacheCleanupSchedulerTests {
 

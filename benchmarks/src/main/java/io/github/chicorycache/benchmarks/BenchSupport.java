@@ -27,8 +27,17 @@ import io.github.chicorycache.testsupport.WasmModuleWriter;
  */
 public final class BenchSupport {
 
-	/** The module names every case is parameterized with. */
+	/**
+	 * The generated and real modules of the JMH benchmarks and the single-flight case.
+	 */
 	public static final String[] MODULES = { "fn10", "fn1000", "fn5000", "wat2wasm" };
+
+	/**
+	 * The real modules of the warm-start and ratio harnesses: {@code wat2wasm} from the
+	 * {@code com.dylibso.chicory:wabt} jar, the others fetched from the npm registry by
+	 * {@code benchmarks/fetch-modules.sh} (provenance in {@code benchmarks/modules.tsv}).
+	 */
+	public static final String[] REAL_MODULES = { "wat2wasm", "brotli", "resvg", "tiktoken" };
 
 	/**
 	 * System property naming the directory for cache directories (default
@@ -36,13 +45,19 @@ public final class BenchSupport {
 	 */
 	public static final String DIR_PROPERTY = "chicory.bench.dir";
 
+	/**
+	 * System property naming the directory of the fetched real modules,
+	 * {@code <name>.wasm} (default {@code benchmarks/target/modules}).
+	 */
+	public static final String MODULES_PROPERTY = "chicory.bench.modules";
+
 	private BenchSupport() {
 	}
 
 	/**
 	 * Returns the bytes of a benchmark module.
-	 * @param name {@code fn<N>} for a generated module of N functions, or
-	 * {@code wat2wasm}
+	 * @param name {@code fn<N>} for a generated module of N functions, {@code wat2wasm},
+	 * or the name of a fetched module ({@code <name>.wasm} in the modules directory)
 	 * @param seed varies generated modules (distinct seeds give distinct digests);
 	 * ignored for real modules
 	 * @return the module bytes
@@ -51,10 +66,17 @@ public final class BenchSupport {
 		if (name.equals("wat2wasm")) {
 			return RealModules.wat2wasm();
 		}
-		if (name.startsWith("fn")) {
+		if (name.matches("fn[0-9]+")) {
 			return WasmModuleWriter.functions(Integer.parseInt(name.substring(2)), seed);
 		}
-		throw new IllegalArgumentException("Unknown module " + name);
+		Path file = Path.of(System.getProperty(MODULES_PROPERTY, "benchmarks/target/modules"), name + ".wasm");
+		try {
+			return Files.readAllBytes(file);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(
+					"Module " + name + " not found at " + file + ": run benchmarks/fetch-modules.sh first", ex);
+		}
 	}
 
 	/**
@@ -97,13 +119,13 @@ public final class BenchSupport {
 	}
 
 	/**
-	 * Opens a directory cache for benchmarking: no background cleanup on open, cleanup
-	 * passes (if a limit is crossed) run on the calling thread.
+	 * Opens a directory cache for benchmarking: as an application opens one, but without
+	 * the cleanup pass on open (which would run beside the measurement).
 	 * @param root the root
 	 * @return the cache
 	 */
 	public static DirectoryCache directoryCache(Path root) {
-		return DirectoryCache.builder(root).withCleanupOnOpen(false).withExecutor(Runnable::run).build();
+		return DirectoryCache.builder(root).withCleanupOnOpen(false).build();
 	}
 
 	/**

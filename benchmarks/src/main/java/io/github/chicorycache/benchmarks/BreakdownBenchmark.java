@@ -13,7 +13,6 @@ import java.util.jar.JarOutputStream;
 import java.util.zip.Deflater;
 
 import com.dylibso.chicory.wasm.WasmModule;
-import io.github.chicorycache.BenchmarkAccess;
 import io.github.chicorycache.DirectoryCache;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -31,24 +30,22 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The steps that the cache adds to a compile or a load, each on its own, to explain the
- * differences measured by {@link MissBenchmark} and {@link HitBenchmark}.
+ * The steps that a cache adds to a compile or a load, each on its own, to explain the
+ * ratios measured by {@link PairedHarness}.
  * <ul>
  * <li>{@code directoryCachePut}: storing the JAR into an empty {@code DirectoryCache}
  * (temp file, write, CRC-32C, fsync, atomic move);</li>
  * <li>{@code directoryCacheGet}: reading it back (read, CRC-32C, copy, touch);</li>
  * <li>{@code jarInflate}: reading every entry of the JAR with a {@code JarInputStream},
- * the decompression that Chicory's loader pays and our verifier pays again;</li>
+ * the decompression that Chicory's loader pays on every hit;</li>
  * <li>{@code jarWriteDefault}: writing the same classes into a new JAR with a
  * {@code JarOutputStream} at its default compression, as Chicory's
  * {@code MachineFactoryCompiler} does before it calls {@code Cache.putIfAbsent} (its
  * price for any cache); {@code jarWriteFastest} the same at
  * {@code Deflater.BEST_SPEED};</li>
- * <li>{@code verifyJar}: {@code CompiledJarVerifier.verify} (binding check, inflate,
- * constant-pool walk);</li>
  * </ul>
- * The per-call overhead of {@code ChicoryCompiler} itself (options fingerprint, lookup,
- * event) is what {@code HitBenchmark.chicoryCompilerMemoryHit} measures.
+ * The per-call overhead of {@code ChicoryCompiler} itself is what {@link PairedHarness}'s
+ * {@code reuse} variant measures.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -58,16 +55,13 @@ import org.openjdk.jmh.infra.Blackhole;
 @State(Scope.Benchmark)
 public class BreakdownBenchmark {
 
-	private static final String NAMESPACE = "chicory-bench";
-
+	/** The module: generated ({@code fn<N>}) or real. */
 	@Param({ "fn10", "fn1000", "fn5000", "wat2wasm" })
 	public String module;
 
 	WasmModule wasm;
 
 	byte[] jar;
-
-	byte[] boundJar;
 
 	Map<String, byte[]> entries;
 
@@ -79,8 +73,6 @@ public class BreakdownBenchmark {
 	public void prepare() throws IOException {
 		this.wasm = BenchSupport.parse(this.module);
 		this.jar = BenchSupport.compiledJar(this.wasm);
-		this.boundJar = BenchmarkAccess.bind(this.jar, NAMESPACE, this.wasm.digest());
-		BenchmarkAccess.verify(this.boundJar, NAMESPACE, this.wasm.digest());
 		this.entries = new LinkedHashMap<>();
 		try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(this.jar))) {
 			JarEntry entry;
@@ -141,11 +133,6 @@ public class BreakdownBenchmark {
 			}
 		}
 		return bytes.toByteArray();
-	}
-
-	@Benchmark
-	public void verifyJar() {
-		BenchmarkAccess.verify(this.boundJar, NAMESPACE, this.wasm.digest());
 	}
 
 	/**

@@ -43,6 +43,7 @@ public class MaintenanceBenchmark {
 
 	private static final int PAYLOAD_SIZE = 1024;
 
+	/** The number of entries in the cache. */
 	@Param({ "100", "1000", "10000" })
 	public int entries;
 

@@ -10,22 +10,34 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.zip.Deflater;
 
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
-import io.github.chicorycache.BenchmarkAccess;
 import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.CompilationSource;
 import io.github.chicorycache.DirectoryCache;
 
 /**
- * The ratios of cases 1 to 3, measured so that a loaded machine does not decide them: in
- * one warmed-up JVM, all variants run once per round, in an order rotated every round,
- * each on fresh state prepared outside the timing, and each ratio is the median over the
- * rounds of the per-round ratio. Load that comes and goes (other builds on the machine)
- * then hits both sides of a ratio alike, which sequential JMH runs cannot promise. Wall
- * time and the thread's CPU time are both recorded.
+ * The in-JVM ratios, measured so that neither a loaded machine nor warmed-up objects
+ * decide them: in one JVM, all variants run once per round, in an order rotated every
+ * round, and every measured call gets FRESH cache objects (a new {@code DirectoryCache}
+ * over the warm directory, a new {@code ChicoryCompiler}, a new map), prepared outside
+ * the timing, as a process that starts would have them. Each ratio is the median over the
+ * rounds of the per-round ratio. Wall time and the thread's CPU time are both recorded.
+ * <ul>
+ * <li>{@code bareCompile}: {@code MachineFactoryCompiler.builder(m).compile()};</li>
+ * <li>{@code miss}: {@code ChicoryCompiler} over a new, empty {@code DirectoryCache}
+ * (compile and store);</li>
+ * <li>{@code mapHit}: {@code MachineFactoryCompiler} with a map holding the JAR Chicory
+ * wrote for this module: the floor of any cache;</li>
+ * <li>{@code plainFileHit}: the same with upstream's plain-file cache
+ * ({@link PlainFileCache});</li>
+ * <li>{@code diskHit}: {@code ChicoryCompiler} over a {@code DirectoryCache} holding the
+ * entry;</li>
+ * <li>{@code reuse}: {@code ChicoryCompiler} asked again for a module it compiled in this
+ * JVM (one long-lived compiler: reuse is what it keeps).</li>
+ * </ul>
  * <p>
  * Usage:
  * {@code PairedHarness <output.json> <min rounds> <max rounds> <seconds per module> [module...]}
@@ -35,22 +47,15 @@ public final class PairedHarness {
 	/** Minimum duration of one sample; faster variants are repeated within a sample. */
 	private static final double SAMPLE_MILLIS = 10;
 
+	private static final int MAX_REPEAT = 100;
+
 	private static final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
 	/** The ratios: name, numerator variant, denominator variant. */
-	private static final String[][] RATIOS = { { "missVsBare", "chicoryCompilerMiss", "bareCompile" },
-			{ "bareMapVsBare", "bareCompileMapCache", "bareCompile" },
-			{ "missMapVsBare", "chicoryCompilerMissMapCache", "bareCompile" },
-			{ "missVsMissMap", "chicoryCompilerMiss", "chicoryCompilerMissMapCache" },
-			{ "directoryHitVsMapHit", "directoryCacheHit", "mapCacheHit" },
-			{ "compilerMapHitVsMapHit", "chicoryCompilerMapHit", "mapCacheHit" },
-			{ "diskHitVsMapHit", "chicoryCompilerDiskHit", "mapCacheHit" },
-			{ "diskHitVsMemoryHit", "chicoryCompilerDiskHit", "chicoryCompilerMemoryHit" },
-			{ "bareVsDiskHit", "bareCompile", "chicoryCompilerDiskHit" },
-			{ "protoStoredVsBare", "prototypeMissStored", "bareCompile" },
-			{ "storedMapHitVsMapHit", "mapCacheHitStored", "mapCacheHit" },
-			{ "storedDiskHitVsDiskHit", "chicoryCompilerDiskHitStored", "chicoryCompilerDiskHit" },
-			{ "storedDiskHitVsMapHit", "chicoryCompilerDiskHitStored", "mapCacheHit" } };
+	private static final String[][] RATIOS = { { "diskHitVsMapHit", "diskHit", "mapHit" },
+			{ "missVsBare", "miss", "bareCompile" }, { "diskHitVsReuse", "diskHit", "reuse" },
+			{ "diskHitVsPlainFileHit", "diskHit", "plainFileHit" },
+			{ "plainFileHitVsMapHit", "plainFileHit", "mapHit" }, { "bareVsDiskHit", "bareCompile", "diskHit" } };
 
 	private PairedHarness() {
 	}
@@ -60,7 +65,7 @@ public final class PairedHarness {
 		int minRounds = Integer.parseInt(args[1]);
 		int maxRounds = Integer.parseInt(args[2]);
 		long budget = (long) (Double.parseDouble(args[3]) * 1e9);
-		String[] modules = (args.length > 4) ? Arrays.copyOfRange(args, 4, args.length) : BenchSupport.MODULES;
+		String[] modules = (args.length > 4) ? Arrays.copyOfRange(args, 4, args.length) : BenchSupport.REAL_MODULES;
 		StringBuilder json = new StringBuilder("{\"results\": [\n");
 		for (int m = 0; m < modules.length; m++) {
 			json.append(run(modules[m], minRounds, maxRounds, budget)).append((m < modules.length - 1) ? ",\n" : "\n");
@@ -74,14 +79,9 @@ public final class PairedHarness {
 		Fixture fixture = new Fixture(name);
 		try {
 			List<Variant> variants = fixture.variants();
-			// Warm-up: every variant until the JIT has settled a little.
-			long warmupEnd = System.nanoTime() + budget / 4;
-			int warmups = 0;
-			while (warmups < 2 || (System.nanoTime() < warmupEnd && warmups < 50)) {
-				for (Variant variant : variants) {
-					variant.calibrate(variant.measure()[0]);
-				}
-				warmups++;
+			// One warm-up round: class loading and the first JIT passes.
+			for (Variant variant : variants) {
+				variant.calibrate(variant.measure()[0]);
 			}
 			Map<String, List<double[]>> samples = new LinkedHashMap<>();
 			variants.forEach((variant) -> samples.put(variant.name(), new ArrayList<>()));
@@ -95,15 +95,15 @@ public final class PairedHarness {
 				rounds++;
 			}
 			StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-					"  {\"module\": \"%s\", \"rounds\": %d, \"warmupRounds\": %d, \"jarBytes\": %d, "
-							+ "\"storedJarBytes\": %d, \"variants\": {",
-					name, rounds, warmups, fixture.jar.length, fixture.storedJarBytes));
+					"  {\"module\": \"%s\", \"rounds\": %d, \"moduleBytes\": %d, \"jarBytes\": %d, \"variants\": {",
+					name, rounds, fixture.moduleBytes, fixture.jar.length));
 			int v = 0;
 			for (Map.Entry<String, List<double[]>> entry : samples.entrySet()) {
 				double[] wall = entry.getValue().stream().mapToDouble((s) -> s[0]).toArray();
 				double[] cpu = entry.getValue().stream().mapToDouble((s) -> s[1]).toArray();
-				out.append(String.format(Locale.ROOT, "%s\"%s\": {\"wallMs\": %.4f, \"cpuMs\": %.4f}",
-						(v++ > 0) ? ", " : "", entry.getKey(), median(wall), median(cpu)));
+				out.append(String.format(Locale.ROOT,
+						"%s\"%s\": {\"wallMs\": %.4f, \"wallMinMs\": %.4f, \"wallMaxMs\": %.4f, \"cpuMs\": %.4f}",
+						(v++ > 0) ? ", " : "", entry.getKey(), median(wall), min(wall), max(wall), median(cpu)));
 			}
 			out.append("}, \"ratios\": {");
 			System.out.printf(Locale.ROOT, "%s (%d rounds):", name, rounds);
@@ -116,11 +116,9 @@ public final class PairedHarness {
 					wall[i] = numerator.get(i)[0] / denominator.get(i)[0];
 					cpu[i] = numerator.get(i)[1] / denominator.get(i)[1];
 				}
-				Arrays.sort(wall);
 				out.append(String.format(Locale.ROOT,
-						"%s\"%s\": {\"wall\": %.4f, \"wallQ1\": %.4f, \"wallQ3\": %.4f, \"cpu\": %.4f}",
-						(r > 0) ? ", " : "", RATIOS[r][0], median(wall), quantile(wall, 0.25), quantile(wall, 0.75),
-						median(cpu)));
+						"%s\"%s\": {\"wall\": %.4f, \"wallMin\": %.4f, \"wallMax\": %.4f, \"cpu\": %.4f}",
+						(r > 0) ? ", " : "", RATIOS[r][0], median(wall), min(wall), max(wall), median(cpu)));
 				System.out.printf(Locale.ROOT, " %s=%.3f", RATIOS[r][0], median(wall));
 			}
 			System.out.println();
@@ -132,21 +130,22 @@ public final class PairedHarness {
 	}
 
 	private static double median(double[] values) {
-		return quantile(values, 0.5);
-	}
-
-	private static double quantile(double[] values, double q) {
 		double[] sorted = values.clone();
 		Arrays.sort(sorted);
-		double position = q * (sorted.length - 1);
-		int lower = (int) Math.floor(position);
-		int upper = (int) Math.ceil(position);
-		return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
+		int middle = sorted.length / 2;
+		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+	}
+
+	private static double min(double[] values) {
+		return Arrays.stream(values).min().orElse(Double.NaN);
+	}
+
+	private static double max(double[] values) {
+		return Arrays.stream(values).max().orElse(Double.NaN);
 	}
 
 	/**
-	 * One way of obtaining a machine factory: fresh state is prepared, the call is timed,
-	 * the state is checked and released.
+	 * One call to time, on state prepared for it alone.
 	 */
 	private interface Step {
 
@@ -173,10 +172,12 @@ public final class PairedHarness {
 
 		/**
 		 * Sets how many calls one sample times, so that a sample lasts at least about
-		 * {@link #SAMPLE_MILLIS} (fast variants are then measured warm, like JMH does).
+		 * {@link #SAMPLE_MILLIS}.
+		 * @param lastMillis the duration of the last call
 		 */
 		void calibrate(double lastMillis) {
-			this.repeat = (int) Math.max(1, Math.min(1000, Math.ceil(SAMPLE_MILLIS / Math.max(lastMillis, 1e-3))));
+			this.repeat = (int) Math.max(1,
+					Math.min(MAX_REPEAT, Math.ceil(SAMPLE_MILLIS / Math.max(lastMillis, 1e-3))));
 		}
 
 		/**
@@ -218,137 +219,84 @@ public final class PairedHarness {
 
 	private static final class Fixture {
 
+		private static final Runnable NOTHING = () -> {
+		};
+
 		final WasmModule module;
 
+		final int moduleBytes;
+
+		/** The JAR Chicory itself hands to a cache for this module. */
 		final byte[] jar;
 
 		final Path directory;
 
-		final DirectoryCache cache;
+		final Path plainDirectory;
 
-		final BenchSupport.MapCache mapCache = new BenchSupport.MapCache();
+		final ChicoryCompiler reuseCompiler;
 
-		final ChicoryCompiler mapCompiler;
+		private final DirectoryCache reuseCache;
 
-		final ChicoryCompiler diskCompiler;
-
-		final ChicoryCompiler memoryCompiler;
-
-		final String namespace;
-
-		final Path storedDirectory;
-
-		final DirectoryCache storedCache;
-
-		final BenchSupport.MapCache storedMapCache = new BenchSupport.MapCache();
-
-		final ChicoryCompiler storedDiskCompiler;
-
-		final int storedJarBytes;
-
-		Fixture(String name) {
-			this.module = BenchSupport.parse(name);
-			String digest = this.module.digest();
-			this.directory = BenchSupport.freshDirectory("paired");
-			this.cache = BenchSupport.directoryCache(this.directory);
-			this.diskCompiler = BenchSupport.compiler(this.cache, false);
-			require(this.diskCompiler.compile(this.module).event().source(), CompilationSource.COMPILER);
-			String namespace = this.diskCompiler.namespace();
-			this.jar = this.cache.namespace(namespace).get(digest);
-			this.mapCache.putIfAbsent(digest, this.jar);
-			this.cache.putIfAbsent(digest, this.jar);
-			BenchSupport.MapCache compilerMap = new BenchSupport.MapCache();
-			compilerMap.putIfAbsent(BenchmarkAccess.hashedKey(namespace, digest), this.jar);
-			this.mapCompiler = BenchSupport.compiler(compilerMap, false);
-			this.memoryCompiler = BenchSupport.compiler(this.cache, true);
-			require(this.memoryCompiler.compile(this.module).event().source(), CompilationSource.DISK);
-			this.namespace = namespace;
-			// The prototype's uncompressed JAR, to measure what it saves on hits.
-			this.storedDirectory = BenchSupport.freshDirectory("paired-stored");
-			this.storedCache = BenchSupport.directoryCache(this.storedDirectory);
-			DirectStorePrototype.compileAndStore(this.module, this.storedCache.namespace(namespace), namespace,
-					Deflater.NO_COMPRESSION);
-			byte[] stored = this.storedCache.namespace(namespace).get(digest);
-			this.storedJarBytes = stored.length;
-			this.storedMapCache.putIfAbsent(digest, stored);
-			this.storedDiskCompiler = BenchSupport.compiler(this.storedCache, false);
-			require(this.storedDiskCompiler.compile(this.module).event().source(), CompilationSource.DISK);
+		Fixture(String name) throws Exception {
+			byte[] bytes = BenchSupport.moduleBytes(name, 0);
+			this.moduleBytes = bytes.length;
+			this.module = Parser.parse(bytes);
+			this.jar = BenchSupport.compiledJar(this.module);
+			this.plainDirectory = BenchSupport.freshDirectory("paired-plain");
+			new PlainFileCache(this.plainDirectory).putIfAbsent(this.module.digest(), this.jar);
+			this.directory = BenchSupport.freshDirectory("paired-disk");
+			try (DirectoryCache cache = BenchSupport.directoryCache(this.directory)) {
+				require(BenchSupport.compiler(cache, false).compile(this.module).event().source(),
+						CompilationSource.COMPILER);
+			}
+			this.reuseCache = BenchSupport.directoryCache(this.directory);
+			this.reuseCompiler = BenchSupport.compiler(this.reuseCache, true);
+			require(this.reuseCompiler.compile(this.module).event().source(), CompilationSource.DISK);
 		}
 
 		List<Variant> variants() {
 			WasmModule wasm = this.module;
 			List<Variant> variants = new ArrayList<>();
 			variants.add(new Variant("bareCompile",
-					() -> new Prepared.Run(() -> MachineFactoryCompiler.builder(wasm).compile(), () -> {
-					})));
-			variants.add(new Variant("bareCompileMapCache", () -> {
-				BenchSupport.MapCache fresh = new BenchSupport.MapCache();
-				return new Prepared.Run(() -> MachineFactoryCompiler.builder(wasm).withCache(fresh).compile(),
-						() -> require(fresh.size(), 1));
-			}));
-			variants.add(new Variant("chicoryCompilerMissMapCache", () -> {
-				BenchSupport.MapCache fresh = new BenchSupport.MapCache();
-				ChicoryCompiler compiler = BenchSupport.compiler(fresh, false);
-				return new Prepared.Run(() -> compiler.compile(wasm), () -> require(fresh.size(), 1));
-			}));
-			variants.add(new Variant("chicoryCompilerMiss", () -> {
+					() -> new Prepared.Run(() -> MachineFactoryCompiler.builder(wasm).compile(), NOTHING)));
+			variants.add(new Variant("miss", () -> {
 				Path fresh = BenchSupport.freshDirectory("paired-miss");
 				DirectoryCache cache = BenchSupport.directoryCache(fresh);
 				ChicoryCompiler compiler = BenchSupport.compiler(cache, false);
-				return new Prepared.Run(() -> compiler.compile(wasm), () -> {
-					require(cache.stats().puts(), 1);
-					cache.close();
-					BenchSupport.deleteTree(fresh);
-				});
+				return new Prepared.Run(
+						() -> checked(compiler.compile(wasm).event().source(), CompilationSource.COMPILER), () -> {
+							cache.close();
+							require(cache.stats().puts(), 1);
+							BenchSupport.deleteTree(fresh);
+						});
 			}));
-			variants.add(prototypeMiss("prototypeMissStored", Deflater.NO_COMPRESSION));
-			variants.add(new Variant("mapCacheHitStored", () -> new Prepared.Run(
-					() -> MachineFactoryCompiler.builder(wasm).withCache(this.storedMapCache).compile(), () -> {
-					})));
-			variants.add(new Variant("chicoryCompilerDiskHitStored", () -> new Prepared.Run(() -> {
-				return checked(this.storedDiskCompiler.compile(wasm).event().source(), CompilationSource.DISK);
-			}, () -> {
-			})));
-			variants.add(new Variant("mapCacheHit", () -> new Prepared.Run(
-					() -> MachineFactoryCompiler.builder(wasm).withCache(this.mapCache).compile(), () -> {
-					})));
-			variants.add(new Variant("directoryCacheHit",
-					() -> new Prepared.Run(() -> MachineFactoryCompiler.builder(wasm).withCache(this.cache).compile(),
-							() -> {
-							})));
-			variants.add(new Variant("chicoryCompilerMapHit", () -> new Prepared.Run(() -> {
-				return checked(this.mapCompiler.compile(wasm).event().source(), CompilationSource.DISK);
-			}, () -> {
-			})));
-			variants.add(new Variant("chicoryCompilerDiskHit", () -> new Prepared.Run(() -> {
-				return checked(this.diskCompiler.compile(wasm).event().source(), CompilationSource.DISK);
-			}, () -> {
-			})));
-			variants.add(new Variant("chicoryCompilerMemoryHit", () -> new Prepared.Run(() -> {
-				return checked(this.memoryCompiler.compile(wasm).event().source(), CompilationSource.MEMORY);
-			}, () -> {
-			})));
+			variants.add(new Variant("mapHit", () -> {
+				BenchSupport.MapCache map = new BenchSupport.MapCache();
+				map.putIfAbsent(wasm.digest(), this.jar.clone());
+				return new Prepared.Run(() -> MachineFactoryCompiler.builder(wasm).withCache(map).compile(), NOTHING);
+			}));
+			variants.add(new Variant("plainFileHit", () -> {
+				PlainFileCache cache = new PlainFileCache(this.plainDirectory);
+				return new Prepared.Run(() -> MachineFactoryCompiler.builder(wasm).withCache(cache).compile(),
+						() -> require(cache.hits(), 1));
+			}));
+			variants.add(new Variant("diskHit", () -> {
+				DirectoryCache cache = BenchSupport.directoryCache(this.directory);
+				ChicoryCompiler compiler = BenchSupport.compiler(cache, false);
+				return new Prepared.Run(() -> checked(compiler.compile(wasm).event().source(), CompilationSource.DISK),
+						cache::close);
+			}));
+			variants.add(new Variant("reuse",
+					() -> new Prepared.Run(
+							() -> checked(this.reuseCompiler.compile(wasm).event().source(), CompilationSource.MEMORY),
+							NOTHING)));
 			return variants;
 		}
 
-		private Variant prototypeMiss(String name, int level) {
-			return new Variant(name, () -> {
-				Path fresh = BenchSupport.freshDirectory("paired-proto");
-				DirectoryCache cache = BenchSupport.directoryCache(fresh);
-				return new Prepared.Run(() -> DirectStorePrototype.compileAndStore(this.module,
-						cache.namespace(this.namespace), this.namespace, level), () -> {
-							require(cache.stats().puts(), 1);
-							cache.close();
-							BenchSupport.deleteTree(fresh);
-						});
-			});
-		}
-
 		void close() {
-			this.cache.close();
+			this.reuseCache.close();
 			BenchSupport.deleteTree(this.directory);
-			this.storedCache.close();
-			BenchSupport.deleteTree(this.storedDirectory);
+			BenchSupport.deleteTree(this.plainDirectory);
 		}
 
 		private static Object checked(CompilationSource actual, CompilationSource expected) {

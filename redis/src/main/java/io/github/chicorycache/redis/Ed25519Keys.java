@@ -39,7 +39,7 @@ public final class Ed25519Keys {
 
 	/**
 	 * Reads a public key.
-	 * @param text PEM or Base64 of the X.509 encoding
+	 * @param text the PEM, or the Base64 of the X.509 encoding
 	 * @return the key
 	 * @throws IllegalArgumentException if the text is not an Ed25519 public key
 	 */
@@ -54,7 +54,7 @@ public final class Ed25519Keys {
 
 	/**
 	 * Reads a private key.
-	 * @param text PEM or Base64 of the PKCS#8 encoding
+	 * @param text the PEM, or the Base64 of the PKCS#8 encoding
 	 * @return the key
 	 * @throws IllegalArgumentException if the text is not an Ed25519 private key
 	 */

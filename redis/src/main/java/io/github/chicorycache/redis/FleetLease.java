@@ -27,16 +27,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class FleetLease {
 
-	/**
-	 * Reads the entry once: the payload if it is there and valid, else {@code null}.
-	 */
-	@FunctionalInterface
-	interface Fetch {
-
-		byte @Nullable [] fetch() throws RedisUnavailableException;
-
-	}
-
 	private static final long FIRST_PAUSE = TimeUnit.MILLISECONDS.toNanos(5);
 
 	private static final long MAX_PAUSE = TimeUnit.MILLISECONDS.toNanos(200);
@@ -171,6 +161,16 @@ final class FleetLease {
 	 */
 	void releaseAll() {
 		this.held.keySet().forEach(this::release);
+	}
+
+	/**
+	 * Reads the entry once: the payload if it is there and valid, else {@code null}.
+	 */
+	@FunctionalInterface
+	interface Fetch {
+
+		byte @Nullable [] fetch() throws RedisUnavailableException;
+
 	}
 
 }

@@ -27,7 +27,7 @@ final class Keyring {
 	 * Builds the keyring of an instance.
 	 * @param secret the shared secret that signs (HMAC-SHA256), or {@code null}
 	 * @param previousSecrets secrets whose entries are still accepted (rotation)
-	 * @param publicKeys Ed25519 public keys whose entries are accepted
+	 * @param publicKeys the Ed25519 public keys whose entries are accepted
 	 * @param privateKey the Ed25519 private key that signs, or {@code null}; its public
 	 * key must be among {@code publicKeys}
 	 * @return the keyring

@@ -193,15 +193,15 @@ final class RedisGateway implements AutoCloseable {
 		if (!this.breaker.tryAcquire()) {
 			throw new RedisUnavailableException("Redis at " + this.endpoint + " is skipped (circuit breaker open)");
 		}
-		StatefulRedisConnection<byte[], byte[]> connection;
+		StatefulRedisConnection<byte[], byte[]> open;
 		try {
-			connection = connection();
+			open = connection();
 		}
 		catch (Exception ex) {
 			throw failure(CacheFault.Kind.OPEN, "Could not connect to Redis at " + this.endpoint, ex);
 		}
 		try {
-			T result = action.apply(connection.async())
+			T result = action.apply(open.async())
 				.get(this.commandTimeout.toNanos() + TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.NANOSECONDS);
 			this.breaker.onSuccess();
 			return result;

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An in-memory {@link Cache}, as an application might write one, that counts its calls.
- * Shared by the tests of every module through the cache module's test-jar.
+ * Shared by the tests of every module through the test-support module.
  */
 public class MapCache implements Cache {
 

@@ -276,36 +276,36 @@ public final class RedisServerProcess implements AutoCloseable {
 	private static @Nullable Object read(InputStream in) throws IOException {
 		int type = in.read();
 		String line = line(in);
-		switch (type) {
-			case '+':
-				return line;
-			case '-':
-				return new RespError(line);
-			case ':':
-				return Long.parseLong(line);
-			case '$': {
-				int length = Integer.parseInt(line);
-				if (length < 0) {
-					return null;
-				}
-				byte[] bytes = in.readNBytes(length);
-				line(in);
-				return bytes;
-			}
-			case '*': {
-				int count = Integer.parseInt(line);
-				if (count < 0) {
-					return null;
-				}
-				List<@Nullable Object> items = new ArrayList<>();
-				for (int i = 0; i < count; i++) {
-					items.add(read(in));
-				}
-				return items;
-			}
-			default:
-				throw new IOException("Unexpected RESP reply type " + type);
+		if (type == '+') {
+			return line;
 		}
+		if (type == '-') {
+			return new RespError(line);
+		}
+		if (type == ':') {
+			return Long.parseLong(line);
+		}
+		if (type == '$') {
+			int length = Integer.parseInt(line);
+			if (length < 0) {
+				return null;
+			}
+			byte[] bytes = in.readNBytes(length);
+			line(in);
+			return bytes;
+		}
+		if (type == '*') {
+			int count = Integer.parseInt(line);
+			if (count < 0) {
+				return null;
+			}
+			List<@Nullable Object> items = new ArrayList<>();
+			for (int i = 0; i < count; i++) {
+				items.add(read(in));
+			}
+			return items;
+		}
+		throw new IOException("Unexpected RESP reply type " + type);
 	}
 
 	private static String line(InputStream in) throws IOException {

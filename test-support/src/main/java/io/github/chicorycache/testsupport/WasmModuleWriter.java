@@ -87,9 +87,9 @@ public final class WasmModuleWriter {
 
 	/**
 	 * A module of {@code count} functions sharing one type, function {@code i} exported
-	 * as {@code f<i>} and returning its argument plus {@code i + seed} (32-bit wrapping
-	 * arithmetic). Each {@code (count, seed)} pair gives distinct bytes, hence a distinct
-	 * digest. Equivalent WAT, for {@code count = 2, seed = 7}: <pre>
+	 * as {@code f}<i>i</i> and returning its argument plus {@code i + seed} (32-bit
+	 * wrapping arithmetic). Each {@code (count, seed)} pair gives distinct bytes, hence a
+	 * distinct digest. Equivalent WAT, for {@code count = 2, seed = 7}: <pre>
 	 * (module
 	 *   (type (func (param i32) (result i32)))
 	 *   (func (export "f0") (type 0) (param i32) (result i32)

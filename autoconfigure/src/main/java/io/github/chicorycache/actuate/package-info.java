@@ -1,7 +1,0 @@
-/**
- * Actuator endpoint, health indicator and metrics for the Chicory compile cache.
- */
-@NullMarked
-package io.github.chicorycache.actuate;
-
-import org.jspecify.annotations.NullMarked;

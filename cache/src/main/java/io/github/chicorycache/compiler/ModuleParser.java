@@ -1,0 +1,82 @@
+package io.github.chicorycache.compiler;
+
+import java.io.ByteArrayInputStream;
+
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.CodeSection;
+import com.dylibso.chicory.wasm.types.CustomSection;
+import com.dylibso.chicory.wasm.types.DataCountSection;
+import com.dylibso.chicory.wasm.types.DataSection;
+import com.dylibso.chicory.wasm.types.ElementSection;
+import com.dylibso.chicory.wasm.types.ExportSection;
+import com.dylibso.chicory.wasm.types.FunctionSection;
+import com.dylibso.chicory.wasm.types.GlobalSection;
+import com.dylibso.chicory.wasm.types.ImportSection;
+import com.dylibso.chicory.wasm.types.MemorySection;
+import com.dylibso.chicory.wasm.types.Section;
+import com.dylibso.chicory.wasm.types.SectionId;
+import com.dylibso.chicory.wasm.types.StartSection;
+import com.dylibso.chicory.wasm.types.TableSection;
+import com.dylibso.chicory.wasm.types.TagSection;
+import com.dylibso.chicory.wasm.types.TypeSection;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Not API: parses module bytes with Chicory's {@link Parser} into a module that carries a
+ * digest computed beforehand, so that the parser does not hash the bytes again (or, for a
+ * {@link MetaModule}, so that the module carries the digest of the original bytes).
+ */
+public final class ModuleParser {
+
+	private ModuleParser() {
+	}
+
+	/**
+	 * Parses module bytes.
+	 * @param bytes the module bytes
+	 * @param digest the digest the module carries, or {@code null} for none
+	 * @param validate whether to validate the module, as {@code Parser.parse} does
+	 * @return the module
+	 * @throws com.dylibso.chicory.wasm.ChicoryException (Chicory's) if the bytes are no
+	 * valid module
+	 */
+	public static WasmModule parse(byte[] bytes, @Nullable String digest, boolean validate) {
+		WasmModule.Builder module = WasmModule.builder().withValidation(validate);
+		if (digest != null) {
+			module.withDigest(digest);
+		}
+		Parser.builder()
+			.withValidation(validate)
+			.build()
+			.parse(new ByteArrayInputStream(bytes), (section) -> add(module, section));
+		return module.build();
+	}
+
+	/**
+	 * Adds a parsed section to a module, as Chicory's parser does.
+	 */
+	private static void add(WasmModule.Builder module, Section section) {
+		switch (section.sectionId()) {
+			case SectionId.CUSTOM -> {
+				CustomSection custom = (CustomSection) section;
+				module.addCustomSection(custom.name(), custom);
+			}
+			case SectionId.TYPE -> module.setTypeSection((TypeSection) section);
+			case SectionId.IMPORT -> module.setImportSection((ImportSection) section);
+			case SectionId.FUNCTION -> module.setFunctionSection((FunctionSection) section);
+			case SectionId.TABLE -> module.setTableSection((TableSection) section);
+			case SectionId.MEMORY -> module.setMemorySection((MemorySection) section);
+			case SectionId.GLOBAL -> module.setGlobalSection((GlobalSection) section);
+			case SectionId.EXPORT -> module.setExportSection((ExportSection) section);
+			case SectionId.START -> module.setStartSection((StartSection) section);
+			case SectionId.ELEMENT -> module.setElementSection((ElementSection) section);
+			case SectionId.CODE -> module.setCodeSection((CodeSection) section);
+			case SectionId.DATA -> module.setDataSection((DataSection) section);
+			case SectionId.DATA_COUNT -> module.setDataCountSection((DataCountSection) section);
+			case SectionId.TAG -> module.setTagSection((TagSection) section);
+			default -> module.addIgnoredSection(section.sectionId());
+		}
+	}
+
+}

@@ -1,0 +1,166 @@
+package io.github.chicorycache.directory;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.github.chicorycache.CacheFault;
+import io.github.chicorycache.CleanupResult;
+import io.github.chicorycache.spi.FaultRecorder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Not API: runs the {@link CleanupPass cleanup passes} of a
+ * {@link io.github.chicorycache.DirectoryCache}: in the background when asked (at most
+ * one pending at a time), or on the caller's thread; never two at once in one process.
+ * Owns the executor unless given one, and stops background work on {@link #close()}.
+ */
+public final class BackgroundCleanup implements AutoCloseable {
+
+	private final CleanupPass pass;
+
+	private final Executor executor;
+
+	private final @Nullable ExecutorService ownedExecutor;
+
+	private final FaultRecorder faults;
+
+	private final Path root;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final AtomicBoolean pending = new AtomicBoolean();
+
+	private volatile boolean closed;
+
+	/**
+	 * Creates the runner.
+	 * @param pass the pass to run
+	 * @param executor the executor for background passes, or {@code null} for a daemon
+	 * thread of its own
+	 * @param faults where failures are recorded
+	 * @param root the cache root, for messages
+	 */
+	public BackgroundCleanup(CleanupPass pass, @Nullable Executor executor, FaultRecorder faults, Path root) {
+		this.pass = pass;
+		this.faults = faults;
+		this.root = root;
+		if (executor != null) {
+			this.executor = executor;
+			this.ownedExecutor = null;
+		}
+		else {
+			this.ownedExecutor = newCleanupExecutor();
+			this.executor = this.ownedExecutor;
+		}
+	}
+
+	/**
+	 * Asks for a pass in the background, unless one is pending or the cache is closed.
+	 */
+	public void request() {
+		if (this.closed || !this.pending.compareAndSet(false, true)) {
+			return;
+		}
+		try {
+			this.executor.execute(() -> {
+				this.pending.set(false);
+				try {
+					runInBackground();
+				}
+				catch (RuntimeException ex) {
+					this.faults.record(CacheFault.Kind.CLEANUP, "Cleanup of " + this.root + " failed", ex);
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			this.pending.set(false);
+		}
+	}
+
+	/**
+	 * Runs a pass on the calling thread, after any pass in progress.
+	 * @return what the pass did
+	 */
+	public CleanupResult runNow() {
+		this.lock.lock();
+		try {
+			return Objects.requireNonNull(this.pass.run(() -> false), "cleanup result");
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Removes every entry on the calling thread, after any pass in progress.
+	 * @return what was removed
+	 * @throws IllegalStateException if the cache is read-only
+	 */
+	public CleanupResult clear() {
+		this.lock.lock();
+		try {
+			return this.pass.clear();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Returns whether background work was stopped.
+	 * @return whether this is closed
+	 */
+	public boolean isClosed() {
+		return this.closed;
+	}
+
+	/**
+	 * Stops background work: a pass in progress gives up, no new one starts, and an
+	 * executor of its own is shut down.
+	 */
+	@Override
+	public void close() {
+		this.closed = true;
+		if (this.ownedExecutor != null) {
+			this.ownedExecutor.shutdownNow();
+			try {
+				this.ownedExecutor.awaitTermination(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private void runInBackground() {
+		this.lock.lock();
+		try {
+			if (!this.closed) {
+				this.pass.run(() -> this.closed);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private static ExecutorService newCleanupExecutor() {
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+				(runnable) -> {
+					Thread thread = new Thread(runnable, "chicory-cache-cleanup");
+					thread.setDaemon(true);
+					return thread;
+				});
+		executor.allowCoreThreadTimeOut(true);
+		return executor;
+	}
+
+}

@@ -1,0 +1,203 @@
+package io.github.chicorycache.compiler;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import io.github.chicorycache.CacheFault;
+import io.github.chicorycache.spi.CacheNamespace;
+import io.github.chicorycache.spi.FaultRecorder;
+import io.github.chicorycache.testsupport.MapCache;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static io.github.chicorycache.CompilerFixtures.parse;
+import static io.github.chicorycache.CompilerFixtures.small;
+import static io.github.chicorycache.testsupport.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests of {@link EntryWriter}: stores leave the caller's thread, a full queue drops and
+ * counts, {@code close} writes what is queued within its deadline.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class EntryWriterTests {
+
+	private static final MachineCode.Compiled COMPILED = MachineCode
+		.compile(MachineFactoryCompiler.builder(parse(small(1))));
+
+	private final FaultRecorder faults = new FaultRecorder(Clock.systemUTC(), EntryWriterTests.class);
+
+	private final GatedCache cache = new GatedCache();
+
+	private final CacheNamespace store = new HashedKeyCache(this.cache, "ns", this.faults);
+
+	private @Nullable EntryWriter writer;
+
+	@AfterEach
+	void close() {
+		this.cache.open();
+		if (this.writer != null) {
+			this.writer.close(Duration.ofMinutes(1));
+		}
+	}
+
+	@Test
+	void storesOnADaemonThreadOfItsOwn() {
+		this.cache.open();
+		EntryWriter writer = writer(4);
+		writer.store(this.store, "ns", "sha-256:a=", COMPILED, 8, null);
+		await("the entry", 60_000, () -> this.cache.entries.size() == 1);
+		Thread thread = this.cache.writer.get();
+		assertThat(thread).isNotSameAs(Thread.currentThread());
+		assertThat(thread.isDaemon()).isTrue();
+		assertThat(thread.getName()).isEqualTo("chicory-cache-store");
+		assertThat(writer.dropped()).isZero();
+	}
+
+	@Test
+	void whatDoesNotFitTheQueueIsDroppedAndCounted() {
+		EntryWriter writer = writer(1);
+		writer.store(this.store, "ns", "sha-256:a=", COMPILED, 8, null);
+		this.cache.awaitBlocked();
+		writer.store(this.store, "ns", "sha-256:b=", COMPILED, 8, null);
+		writer.store(this.store, "ns", "sha-256:c=", COMPILED, 8, null);
+		assertThat(writer.dropped()).isOne();
+		this.cache.open();
+		assertThat(writer.close(Duration.ofMinutes(1))).isTrue();
+		assertThat(this.cache.entries).hasSize(2);
+		assertThat(writer.dropped()).isOne();
+	}
+
+	@Test
+	void closeWritesWhatIsQueuedThenStoresOnTheCallersThread() {
+		EntryWriter writer = writer(4);
+		writer.store(this.store, "ns", "sha-256:a=", COMPILED, 8, null);
+		this.cache.awaitBlocked();
+		writer.store(this.store, "ns", "sha-256:b=", COMPILED, 8, null);
+		this.cache.open();
+		assertThat(writer.close(Duration.ofMinutes(1))).isTrue();
+		assertThat(this.cache.entries).hasSize(2);
+
+		writer.store(this.store, "ns", "sha-256:c=", COMPILED, 8, null);
+		assertThat(this.cache.entries).hasSize(3);
+		assertThat(this.cache.writer.get()).isSameAs(Thread.currentThread());
+	}
+
+	@Test
+	void closeDropsWhatItCannotWriteInTime() {
+		EntryWriter writer = writer(4);
+		writer.store(this.store, "ns", "sha-256:a=", COMPILED, 8, null);
+		this.cache.awaitBlocked();
+		writer.store(this.store, "ns", "sha-256:b=", COMPILED, 8, null);
+		assertThat(writer.close(Duration.ofMillis(1))).isFalse();
+		assertThat(writer.dropped()).as("the queued one").isOne();
+		// the blocked store was interrupted: a failed write, never an exception
+		await("the interrupted store to fail", 60_000, () -> this.faults.count() == 1);
+		assertThat(this.faults.last().kind()).isEqualTo(CacheFault.Kind.WRITE);
+		assertThat(this.cache.entries).isEmpty();
+	}
+
+	@Test
+	void withoutQueueStoresOnTheCallersThread() {
+		this.cache.open();
+		EntryWriter writer = writer(0);
+		writer.store(this.store, "ns", "sha-256:a=", COMPILED, 8, null);
+		assertThat(this.cache.entries).hasSize(1);
+		assertThat(this.cache.writer.get()).isSameAs(Thread.currentThread());
+	}
+
+	@Test
+	void aStoreThatFailsEvenWithAnErrorIsAFaultAndTheWriterGoesOn() {
+		this.cache.open();
+		this.cache.failNext = new OutOfMemoryError("simulated");
+		EntryWriter writer = writer(4);
+		writer.store(this.store, "ns", "sha-256:a=", COMPILED, 8, null);
+		writer.store(this.store, "ns", "sha-256:b=", COMPILED, 8, null);
+		await("the second entry", 60_000, () -> this.cache.entries.size() == 1);
+		assertThat(this.faults.count()).isOne();
+		assertThat(this.faults.last().message()).contains("sha-256:a=").contains("simulated");
+	}
+
+	@Test
+	void incompleteCodeIsNotStored() {
+		this.cache.open();
+		MachineCode.Compiled incomplete = new MachineCode.Compiled(COMPILED.factory(), COMPILED.mainClass(),
+				java.util.Map.of(COMPILED.mainClass(), COMPILED.classes().get(COMPILED.mainClass())), null);
+		writer(0).store(this.store, "ns", "sha-256:a=", incomplete, 8, null);
+		assertThat(this.cache.entries).isEmpty();
+		assertThat(this.faults.last().message()).contains("incomplete");
+	}
+
+	@Test
+	void anEntryIsBoundCompleteAndCarriesItsMetaModule() throws Exception {
+		this.cache.open();
+		byte[] bytes = small(1);
+		writer(0).store(this.store, "ns", "sha-256:a=", COMPILED, 8, new EntryWriter.ModuleSource(bytes, 0));
+		byte[] entry = this.cache.singleValue();
+		EntryJar.Contents contents = CompiledJarVerifier.verify(entry, CompiledJarVerifier.binding("ns", "sha-256:a="));
+		assertThat(contents.functions()).isEqualTo(8);
+		assertThat(contents.meta()).isNotNull();
+		assertThat(MetaModule.parse(contents.meta(), "sha-256:a=").functionSection().functionCount()).isEqualTo(8);
+	}
+
+	private EntryWriter writer(int capacity) {
+		this.writer = new EntryWriter(capacity, this.faults);
+		return this.writer;
+	}
+
+	/**
+	 * A map cache whose puts wait until the test opens it.
+	 */
+	static final class GatedCache extends MapCache {
+
+		final CountDownLatch blocked = new CountDownLatch(1);
+
+		final CountDownLatch open = new CountDownLatch(1);
+
+		final AtomicReference<Thread> writer = new AtomicReference<>();
+
+		volatile @Nullable Error failNext;
+
+		@Override
+		public void putIfAbsent(String key, byte[] data) {
+			this.writer.set(Thread.currentThread());
+			this.blocked.countDown();
+			try {
+				if (!this.open.await(1, TimeUnit.MINUTES)) {
+					throw new IllegalStateException("never opened");
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("interrupted", ex);
+			}
+			Error error = this.failNext;
+			if (error != null) {
+				this.failNext = null;
+				throw error;
+			}
+			super.putIfAbsent(key, data);
+		}
+
+		void awaitBlocked() {
+			try {
+				assertThat(this.blocked.await(1, TimeUnit.MINUTES)).isTrue();
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		void open() {
+			this.open.countDown();
+		}
+
+	}
+
+}
