@@ -48,7 +48,9 @@ final class FleetNode implements AutoCloseable {
 		this.local = DirectoryCache.builder(directory).build();
 		this.tier = tier;
 		this.cache = tier.over(this.local);
-		this.compiler = ChicoryCompiler.builder().withCache(this.cache).build();
+		// Stores on the caller's thread: the entry is in the local cache, and queued for
+		// Redis, when a compilation returns.
+		this.compiler = ChicoryCompiler.builder().withCache(this.cache).withStoreQueueCapacity(0).build();
 	}
 
 	/**
@@ -96,6 +98,7 @@ final class FleetNode implements AutoCloseable {
 
 	@Override
 	public void close() {
+		this.compiler.close();
 		this.tier.close();
 		this.local.close();
 	}
