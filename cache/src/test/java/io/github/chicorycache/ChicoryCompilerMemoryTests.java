@@ -161,8 +161,6 @@ class ChicoryCompilerMemoryTests {
 			}
 			compileAndCall(compiler, bytes);
 		}
-		System.out.println("DELTA total=" + (totalLoadedClasses() - total) + " loaded="
-				+ (this.classLoading.getLoadedClassCount() - loaded));
 		assertThat(totalLoadedClasses() - total).isLessThanOrEqualTo(NOISE);
 		assertThat(this.classLoading.getLoadedClassCount() - loaded).isLessThanOrEqualTo(NOISE);
 		assertThat(compiler.stats().compilations(CompilationSource.MEMORY)).isGreaterThanOrEqualTo(ROUNDS - 5);
