@@ -36,7 +36,12 @@ import io.github.chicorycache.DirectoryCache;
  * <li>{@code diskHit}: {@code ChicoryCompiler} over a {@code DirectoryCache} holding the
  * entry;</li>
  * <li>{@code reuse}: {@code ChicoryCompiler} asked again for a module it compiled in this
- * JVM (one long-lived compiler: reuse is what it keeps).</li>
+ * JVM (one long-lived compiler: reuse is what it keeps);</li>
+ * <li>{@code upstreamWarm}: upstream's warm start in this JVM, {@code Parser.parse} of
+ * the bytes and a plain-file hit;</li>
+ * <li>{@code loadHit}: {@code ChicoryCompiler.load(bytes)} over a {@code DirectoryCache}
+ * holding the entry {@code load} stored;</li>
+ * <li>{@code loadReuse}: {@code load(bytes)} of bytes this compiler loaded before.</li>
  * </ul>
  * <p>
  * Usage:
@@ -55,7 +60,8 @@ public final class PairedHarness {
 	private static final String[][] RATIOS = { { "diskHitVsMapHit", "diskHit", "mapHit" },
 			{ "missVsBare", "miss", "bareCompile" }, { "diskHitVsReuse", "diskHit", "reuse" },
 			{ "diskHitVsPlainFileHit", "diskHit", "plainFileHit" },
-			{ "plainFileHitVsMapHit", "plainFileHit", "mapHit" }, { "bareVsDiskHit", "bareCompile", "diskHit" } };
+			{ "plainFileHitVsMapHit", "plainFileHit", "mapHit" }, { "bareVsDiskHit", "bareCompile", "diskHit" },
+			{ "loadHitVsUpstreamWarm", "loadHit", "upstreamWarm" }, { "loadHitVsDiskHit", "loadHit", "diskHit" } };
 
 	private PairedHarness() {
 	}
@@ -233,25 +239,43 @@ public final class PairedHarness {
 
 		final Path plainDirectory;
 
+		/**
+		 * A directory holding the entry that {@code load} stores (with its meta module).
+		 */
+		final Path loadDirectory;
+
+		final byte[] bytes;
+
 		final ChicoryCompiler reuseCompiler;
 
 		private final DirectoryCache reuseCache;
 
 		Fixture(String name) throws Exception {
 			byte[] bytes = BenchSupport.moduleBytes(name, 0);
+			this.bytes = bytes;
 			this.moduleBytes = bytes.length;
 			this.module = Parser.parse(bytes);
 			this.jar = BenchSupport.compiledJar(this.module);
 			this.plainDirectory = BenchSupport.freshDirectory("paired-plain");
 			new PlainFileCache(this.plainDirectory).putIfAbsent(this.module.digest(), this.jar);
 			this.directory = BenchSupport.freshDirectory("paired-disk");
-			try (DirectoryCache cache = BenchSupport.directoryCache(this.directory)) {
-				require(BenchSupport.compiler(cache, false).compile(this.module).event().source(),
-						CompilationSource.COMPILER);
+			// Closing a compiler writes what its background writer has not stored yet.
+			try (DirectoryCache cache = BenchSupport.directoryCache(this.directory);
+					ChicoryCompiler compiler = BenchSupport.compiler(cache, false)) {
+				require(compiler.compile(this.module).event().source(), CompilationSource.COMPILER);
 			}
-			this.reuseCache = BenchSupport.directoryCache(this.directory);
+			this.loadDirectory = BenchSupport.freshDirectory("paired-load");
+			try (DirectoryCache cache = BenchSupport.directoryCache(this.loadDirectory);
+					ChicoryCompiler compiler = BenchSupport.compiler(cache, false)) {
+				require(compiler.load(bytes).event().source(), CompilationSource.COMPILER);
+			}
+			this.reuseCache = BenchSupport.directoryCache(this.loadDirectory);
 			this.reuseCompiler = BenchSupport.compiler(this.reuseCache, true);
 			require(this.reuseCompiler.compile(this.module).event().source(), CompilationSource.DISK);
+			// The first load finds the compiled code in memory or on disk; the next in
+			// memory.
+			this.reuseCompiler.load(bytes);
+			require(this.reuseCompiler.load(bytes).event().source(), CompilationSource.MEMORY);
 		}
 
 		List<Variant> variants() {
@@ -265,7 +289,7 @@ public final class PairedHarness {
 				ChicoryCompiler compiler = BenchSupport.compiler(cache, false);
 				return new Prepared.Run(
 						() -> checked(compiler.compile(wasm).event().source(), CompilationSource.COMPILER), () -> {
-							cache.close();
+							close(compiler, cache);
 							require(cache.stats().puts(), 1);
 							BenchSupport.deleteTree(fresh);
 						});
@@ -284,19 +308,41 @@ public final class PairedHarness {
 				DirectoryCache cache = BenchSupport.directoryCache(this.directory);
 				ChicoryCompiler compiler = BenchSupport.compiler(cache, false);
 				return new Prepared.Run(() -> checked(compiler.compile(wasm).event().source(), CompilationSource.DISK),
-						cache::close);
+						() -> close(compiler, cache));
+			}));
+			variants.add(new Variant("upstreamWarm", () -> {
+				PlainFileCache cache = new PlainFileCache(this.plainDirectory);
+				return new Prepared.Run(
+						() -> MachineFactoryCompiler.builder(Parser.parse(this.bytes)).withCache(cache).compile(),
+						() -> require(cache.hits(), 1));
+			}));
+			variants.add(new Variant("loadHit", () -> {
+				DirectoryCache cache = BenchSupport.directoryCache(this.loadDirectory);
+				ChicoryCompiler compiler = BenchSupport.compiler(cache, false);
+				return new Prepared.Run(
+						() -> checked(compiler.load(this.bytes).event().source(), CompilationSource.DISK),
+						() -> close(compiler, cache));
 			}));
 			variants.add(new Variant("reuse",
 					() -> new Prepared.Run(
 							() -> checked(this.reuseCompiler.compile(wasm).event().source(), CompilationSource.MEMORY),
 							NOTHING)));
+			variants.add(new Variant("loadReuse", () -> new Prepared.Run(
+					() -> checked(this.reuseCompiler.load(this.bytes).event().source(), CompilationSource.MEMORY),
+					NOTHING)));
 			return variants;
 		}
 
 		void close() {
-			this.reuseCache.close();
+			close(this.reuseCompiler, this.reuseCache);
 			BenchSupport.deleteTree(this.directory);
+			BenchSupport.deleteTree(this.loadDirectory);
 			BenchSupport.deleteTree(this.plainDirectory);
+		}
+
+		private static void close(ChicoryCompiler compiler, DirectoryCache cache) {
+			compiler.close();
+			cache.close();
 		}
 
 		private static Object checked(CompilationSource actual, CompilationSource expected) {

@@ -31,9 +31,10 @@ public final class WarmStartHarness {
 	/**
 	 * The ways measured: (a) upstream's ({@code Parser.parse} + a plain-file cache), (b)
 	 * {@code Parser.parse} + {@code ChicoryCompiler.machineFactory} over a
+	 * {@code DirectoryCache}, (c) {@code ChicoryCompiler.load(bytes)} over a
 	 * {@code DirectoryCache}.
 	 */
-	static final List<String> WAYS = List.of("upstream", "machineFactory");
+	static final List<String> WAYS = List.of("upstream", "machineFactory", "load");
 
 	private static final long CHILD_TIMEOUT_SECONDS = 600;
 
