@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param bytesWritten entry bytes written
  * @param faults absorbed I/O failures of any kind
  * @param entryCount entries in the directory
- * @param totalBytes bytes of entry files in the directory
+ * @param totalBytes bytes of entry files in the directory, and of temporary files not
+ * swept yet (as of the last cleanup pass)
  * @param lastCleanup the last cleanup pass, or {@code null} if none completed
  * @param lastFault the last absorbed failure, or {@code null} if none happened
  */

@@ -10,14 +10,9 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 
 import com.dylibso.chicory.compiler.Cache;
-import io.github.chicorycache.directory.BackgroundCleanup;
-import io.github.chicorycache.directory.CleanupPass;
-import io.github.chicorycache.directory.DirectoryStatsCounter;
+import io.github.chicorycache.directory.DirectoryOptions;
+import io.github.chicorycache.directory.DirectoryStore;
 import io.github.chicorycache.directory.EntryLayout;
-import io.github.chicorycache.directory.EntryReader;
-import io.github.chicorycache.directory.EntryRemover;
-import io.github.chicorycache.directory.EntryWriter;
-import io.github.chicorycache.directory.OwnerOnlyDirectories;
 import io.github.chicorycache.spi.CacheNamespace;
 import io.github.chicorycache.spi.FaultRecorder;
 import io.github.chicorycache.spi.NamespacedCache;
@@ -30,20 +25,17 @@ import org.jspecify.annotations.Nullable;
  * A drop-in for upstream's experimental {@code DirectoryCache}: the key
  * {@code sha-256:KRgyTkCm43c34ksqtA8gmdDw4YCfquC2G0qfIFCpb+w=} under root {@code /cache}
  * is stored at {@code /cache/sha-256/kr/gytkcm43c34ksqtA8gmddw4ycfquc2g0qfifcpb-w.jar}.
- * In addition: entries are published atomically (temp file under {@code <root>/.tmp},
- * fsync, atomic move), so threads and processes can share a directory and never see a
- * partial entry; every entry carries a checksum and is verified before it is returned (a
- * damaged entry is deleted, counted and a miss); size, entry-count and age limits are
- * enforced by {@link #cleanup()}, least recently used first (last access is the file's
- * modification time, which a hit refreshes, so all processes see it); I/O failures never
+ * In addition: entries are published atomically, so threads and processes can share a
+ * directory; every entry is verified (checksum, size) before it is returned, a damaged
+ * one deleted, counted and a miss; size, entry-count and age limits are enforced, least
+ * recently used first (a hit refreshes the file's modification time); nothing below the
+ * root is followed if it is a link, and only regular files are opened; I/O failures never
  * break a compilation (a failed get is a miss, a failed put a no-op, both counted and
- * logged once per kind; only invalid keys throw); {@link #namespace(String) namespaces}
- * keep entries apart and share the limits.
+ * logged once per kind; only invalid keys throw).
  * <p>
  * A cleanup pass runs in the background when the cache opens and whenever a put crosses a
  * limit; periodic passes are up to the owner of the cache. {@link #close()} stops the
- * background work. This class is a facade over the parts in
- * {@code io.github.chicorycache.directory}.
+ * background work. A facade over {@code io.github.chicorycache.directory}.
  */
 public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 
@@ -53,26 +45,16 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 	public static final String TEMP_DIRECTORY = EntryLayout.TEMP_DIRECTORY;
 
 	/**
-	 * Default age after which a temporary file is considered orphaned by a crashed
-	 * writer.
+	 * Default age after which a temporary file is the orphan of a crashed writer.
 	 */
 	public static final Duration DEFAULT_TEMP_FILE_MAX_AGE = Duration.ofHours(1);
 
-	private final EntryLayout layout;
+	/**
+	 * Default maximum size of one entry file: 256 MiB, far above any compiled module.
+	 */
+	public static final long DEFAULT_MAX_ENTRY_SIZE_BYTES = 256L * 1024 * 1024;
 
-	private final CacheLimits limits;
-
-	private final boolean readOnly;
-
-	private final DirectoryStatsCounter stats;
-
-	private final EntryReader reader;
-
-	private final EntryWriter writer;
-
-	private final EntryRemover remover;
-
-	private final BackgroundCleanup cleanup;
+	private final DirectoryStore store;
 
 	/**
 	 * Creates a cache in the given directory with default options, as upstream's
@@ -86,23 +68,10 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 	}
 
 	private DirectoryCache(Builder builder) {
-		FaultRecorder faults = new FaultRecorder(builder.clock, DirectoryCache.class);
-		OwnerOnlyDirectories directories = new OwnerOnlyDirectories(builder.root, builder.allowSharedDirectory, faults);
-		directories.openRoot(builder.root, builder.readOnly);
-		this.layout = new EntryLayout(builder.root);
-		this.limits = builder.limits;
-		this.readOnly = builder.readOnly;
-		this.stats = new DirectoryStatsCounter(faults);
-		this.remover = new EntryRemover(this.layout, this.readOnly, this.stats, faults);
-		this.reader = new EntryReader(this.layout, this.readOnly, builder.clock, this.stats, faults, this.remover);
-		CleanupPass pass = new CleanupPass(this.layout, this.limits, builder.tempFileMaxAge, this.readOnly,
-				builder.clock, this.stats, faults, this.remover);
-		this.cleanup = new BackgroundCleanup(pass, builder.executor, faults, this.layout.root());
-		this.writer = new EntryWriter(this.layout, directories, this.limits, this.readOnly, builder.clock, this.stats,
-				faults, this.cleanup);
-		if (builder.cleanupOnOpen) {
-			this.cleanup.request();
-		}
+		DirectoryOptions options = new DirectoryOptions(builder.limits, builder.maxEntrySizeBytes,
+				builder.tempFileMaxAge, builder.readOnly, builder.clock);
+		this.store = DirectoryStore.open(builder.root, options, builder.allowSharedDirectory, builder.executor,
+				builder.cleanupOnOpen, new FaultRecorder(builder.clock, DirectoryCache.class));
 	}
 
 	/**
@@ -115,11 +84,11 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 	}
 
 	/**
-	 * Returns the root directory.
+	 * Returns the root directory: its real path, resolved when the cache opened.
 	 * @return the root
 	 */
 	public Path root() {
-		return this.layout.root();
+		return this.store.layout().root();
 	}
 
 	/**
@@ -127,7 +96,7 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 	 * @return the limits
 	 */
 	public CacheLimits limits() {
-		return this.limits;
+		return this.store.options().limits();
 	}
 
 	/**
@@ -135,7 +104,7 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 	 * @return whether the cache is read-only
 	 */
 	public boolean isReadOnly() {
-		return this.readOnly;
+		return this.store.options().readOnly();
 	}
 
 	/**
@@ -144,14 +113,13 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 	 * @return whether the cache is writable
 	 */
 	public boolean isWritable() {
-		return !this.readOnly && Files.isDirectory(root()) && Files.isWritable(root());
+		return !isReadOnly() && Files.isDirectory(root()) && Files.isWritable(root());
 	}
 
 	/**
-	 * Returns a view of this cache whose entries live in their own directory under the
-	 * root, {@code <root>/<name>/<algorithm>/..}. Namespaces keep apart entries that must
-	 * not be mixed (for example, those of different compiler versions) while sharing the
-	 * limits, statistics and cleanup of this cache.
+	 * Returns a view of this cache whose entries live in {@code <root>/<name>/}, apart
+	 * from others (for example, those of other compiler versions) but sharing the limits,
+	 * statistics and cleanup of this cache.
 	 * @param name the namespace, {@code [a-z0-9][a-z0-9._+-]*}
 	 * @return the namespaced view
 	 */
@@ -162,24 +130,23 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 
 	@Override
 	public byte @Nullable [] get(String key) {
-		return this.reader.get("", CacheKey.parse(key));
+		return this.store.reader().get("", CacheKey.parse(key));
 	}
 
 	@Override
 	public void putIfAbsent(String key, byte[] data) {
-		this.writer.putIfAbsent("", CacheKey.parse(key), data);
+		this.store.writer().putIfAbsent("", CacheKey.parse(key), data);
 	}
 
 	/**
 	 * Applies the limits now: deletes orphan temporary files, evicts entries unused for
-	 * longer than the maximum age, then, if a limit is still exceeded, the least recently
-	 * used entries down to 90% of the limit; reconciles the entry count and total size
-	 * with what is on disk (in read-only mode, only that). Passes in one process never
-	 * overlap; passes in several processes may, safely.
+	 * longer than the maximum age, then, while a limit is exceeded, the least recently
+	 * used down to 90% of it; sets the statistics to what is on disk (in read-only mode,
+	 * only that). Passes never overlap in one process; across processes they may, safely.
 	 * @return what the pass did
 	 */
 	public CleanupResult cleanup() {
-		return this.cleanup.runNow();
+		return this.store.cleanup().runNow();
 	}
 
 	/**
@@ -188,7 +155,7 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 	 * @return the entries
 	 */
 	public List<CacheEntry> entries() {
-		return this.reader.entries();
+		return this.store.reader().entries();
 	}
 
 	/**
@@ -198,7 +165,7 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 	 * @throws IllegalArgumentException if the key is invalid
 	 */
 	public Optional<CacheEntry> entry(String key) {
-		return this.reader.entry("", CacheKey.parse(key));
+		return this.store.reader().entry("", CacheKey.parse(key));
 	}
 
 	/**
@@ -209,7 +176,7 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 	 * @throws IllegalStateException if the cache is read-only
 	 */
 	public boolean evict(String key) {
-		return this.remover.evict("", CacheKey.parse(key));
+		return this.store.remover().evict("", CacheKey.parse(key));
 	}
 
 	/**
@@ -218,7 +185,7 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 	 * @throws IllegalStateException if the cache is read-only
 	 */
 	public CleanupResult clear() {
-		return this.cleanup.clear();
+		return this.store.cleanup().clear();
 	}
 
 	@Override
@@ -232,7 +199,7 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 	 * @return the statistics
 	 */
 	public CacheStats stats() {
-		return this.stats.snapshot();
+		return this.store.stats().snapshot();
 	}
 
 	/**
@@ -241,12 +208,12 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		this.cleanup.close();
+		this.store.cleanup().close();
 	}
 
 	@Override
 	public String toString() {
-		return "DirectoryCache[" + root() + (this.readOnly ? ", read-only" : "") + "]";
+		return "DirectoryCache[" + root() + (isReadOnly() ? ", read-only" : "") + "]";
 	}
 
 	/**
@@ -278,12 +245,12 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 
 		@Override
 		public byte @Nullable [] get(String key) {
-			return this.cache.reader.get(this.name, CacheKey.parse(key));
+			return this.cache.store.reader().get(this.name, CacheKey.parse(key));
 		}
 
 		@Override
 		public void putIfAbsent(String key, byte[] data) {
-			this.cache.writer.putIfAbsent(this.name, CacheKey.parse(key), data);
+			this.cache.store.writer().putIfAbsent(this.name, CacheKey.parse(key), data);
 		}
 
 		/**
@@ -292,17 +259,17 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 		 * @return the entry, if present
 		 */
 		public Optional<CacheEntry> entry(String key) {
-			return this.cache.reader.entry(this.name, CacheKey.parse(key));
+			return this.cache.store.reader().entry(this.name, CacheKey.parse(key));
 		}
 
 		@Override
 		public boolean evict(String key) {
-			return this.cache.remover.evict(this.name, CacheKey.parse(key));
+			return this.cache.store.remover().evict(this.name, CacheKey.parse(key));
 		}
 
 		@Override
 		public boolean invalidate(String key, String reason) {
-			return this.cache.remover.invalidate(this.name, CacheKey.parse(key), reason);
+			return this.cache.store.remover().invalidate(this.name, CacheKey.parse(key), reason);
 		}
 
 		@Override
@@ -322,6 +289,8 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 		private CacheLimits limits = CacheLimits.defaults();
 
 		private Duration tempFileMaxAge = DEFAULT_TEMP_FILE_MAX_AGE;
+
+		private long maxEntrySizeBytes = DEFAULT_MAX_ENTRY_SIZE_BYTES;
 
 		private boolean readOnly;
 
@@ -379,6 +348,20 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 		}
 
 		/**
+		 * Sets the maximum size of one entry file (default 256 MiB): a larger entry is
+		 * not stored, a larger file is evicted as damaged before its size is allocated.
+		 * @param maxEntrySizeBytes the maximum size in bytes
+		 * @return this builder
+		 */
+		public Builder withMaxEntrySizeBytes(long maxEntrySizeBytes) {
+			if (maxEntrySizeBytes <= 0) {
+				throw new IllegalArgumentException("maxEntrySizeBytes must be positive, was " + maxEntrySizeBytes);
+			}
+			this.maxEntrySizeBytes = maxEntrySizeBytes;
+			return this;
+		}
+
+		/**
 		 * Sets the age after which a temporary file is deleted as the orphan of a crashed
 		 * writer (default 1 hour). It must exceed the time a write can take.
 		 * @param tempFileMaxAge the age
@@ -405,11 +388,10 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 		}
 
 		/**
-		 * Sets whether a root that is writable by group or others, or owned by another
-		 * user than this process's (or root), is accepted (default {@code false}: such a
-		 * root is refused, since whoever can write there can make the application run
-		 * their bytecode).
-		 * @param allowSharedDirectory whether to accept a shared root
+		 * Sets whether a directory that group or others can write, or another user than
+		 * this process's (or root) owns, is accepted (default {@code false}: refused, as
+		 * whoever can write there can make the application run their bytecode).
+		 * @param allowSharedDirectory whether to accept a shared directory
 		 * @return this builder
 		 */
 		public Builder withAllowSharedDirectory(boolean allowSharedDirectory) {

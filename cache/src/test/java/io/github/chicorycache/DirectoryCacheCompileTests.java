@@ -19,6 +19,7 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * their own cache objects share one directory, and a cache that cannot write never breaks
  * a compilation.
  */
+@ExtendWith(QuietCacheLog.class)
 class DirectoryCacheCompileTests {
 
 	@TempDir

@@ -17,6 +17,7 @@ import com.dylibso.chicory.wasm.WasmModule;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * the entry is a miss, counted as corrupt, evicted (deleted), and the key can be stored
  * again. In read-only mode the file is left in place but still counted.
  */
+@ExtendWith(QuietCacheLog.class)
 class DirectoryCacheCorruptionTests {
 
 	private static byte[] countVowelsJar;

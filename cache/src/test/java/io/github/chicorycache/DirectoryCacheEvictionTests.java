@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * first, when a put crosses it; age eviction and orphan temporary files in
  * {@link DirectoryCache#cleanup()}; and limits under concurrent use.
  */
+@ExtendWith(QuietCacheLog.class)
 class DirectoryCacheEvictionTests {
 
 	private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");

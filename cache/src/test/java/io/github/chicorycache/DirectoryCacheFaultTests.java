@@ -19,6 +19,7 @@ import com.google.common.jimfs.Jimfs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
  * counted, visible as the last fault, and logged at {@code WARNING} once per kind (then
  * at {@code DEBUG}).
  */
+@ExtendWith(QuietCacheLog.class)
 class DirectoryCacheFaultTests {
 
 	/**
@@ -80,8 +82,10 @@ class DirectoryCacheFaultTests {
 		Path root = this.temp.resolve("cache");
 		String key = CacheFixtures.key(1);
 		try (DirectoryCache cache = direct(root).build()) {
-			// a directory where the entry file should be: opening or reading it fails
+			// a directory where the entry file should be, which is not empty: it is never
+			// opened, and cannot be removed
 			Path entry = Files.createDirectories(CacheFixtures.expectedPath(root, key));
+			Files.writeString(entry.resolve("content"), "x");
 			assertThat(cache.get(key)).isNull();
 			CacheStats stats = cache.stats();
 			assertThat(stats.misses()).isOne();
@@ -89,12 +93,15 @@ class DirectoryCacheFaultTests {
 			assertThat(stats.faults()).isOne();
 			assertThat(stats.lastFault()).isNotNull().satisfies((fault) -> {
 				assertThat(fault.kind()).isEqualTo(CacheFault.Kind.READ);
-				assertThat(fault.message()).contains(entry.toString());
+				assertThat(fault.message()).contains(entry.toString()).contains("is a directory, not an entry");
 				assertThat(fault.time()).isNotNull();
 			});
-			// a put cannot replace it, and does not throw either
+			// a put cannot replace it, and does not throw either: it counts as a failure
 			assertThatNoException().isThrownBy(() -> cache.putIfAbsent(key, new byte[10]));
 			assertThat(entry).isDirectory();
+			assertThat(cache.stats().putFailures()).isOne();
+			assertThat(cache.stats().lastFault().kind()).isEqualTo(CacheFault.Kind.WRITE);
+			assertThat(cache.stats().lastFault().message()).contains(entry.toString()).contains("is a directory");
 		}
 	}
 
@@ -172,7 +179,7 @@ class DirectoryCacheFaultTests {
 	}
 
 	@Test
-	void warningCarriesTheCause() throws IOException {
+	void warningNamesTheCauseInOneLineAndDebugCarriesItsStackTrace() throws IOException {
 		Path root = this.temp.resolve("cache");
 		Files.createDirectories(root);
 		Files.writeString(root.resolve(DirectoryCache.TEMP_DIRECTORY), "in the way");
@@ -182,7 +189,12 @@ class DirectoryCacheFaultTests {
 		assertThat(this.records).filteredOn((record) -> record.getLevel() == Level.WARNING)
 			.filteredOn((record) -> record.getMessage().contains(root.toString()))
 			.singleElement()
-			.satisfies((record) -> assertThat(record.getThrown()).isInstanceOf(IOException.class));
+			.satisfies((record) -> {
+				assertThat(record.getMessage()).doesNotContain("\n").contains("Exception");
+				assertThat(record.getThrown()).isNull();
+			});
+		assertThat(this.records).filteredOn((record) -> record.getLevel() == Level.FINE)
+			.anySatisfy((record) -> assertThat(record.getThrown()).isInstanceOf(IOException.class));
 	}
 
 	@Test

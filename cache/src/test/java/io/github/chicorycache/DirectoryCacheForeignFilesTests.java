@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ever lists, evicts or clears its own entries, and that every form of one key reads the
  * same entry.
  */
+@ExtendWith(QuietCacheLog.class)
 class DirectoryCacheForeignFilesTests {
 
 	@TempDir

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import io.github.chicorycache.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and readers never see a wrong or partial entry, and a writer killed with
  * {@code SIGKILL} mid-write leaves only temporary files, which the next opening removes.
  */
+@ExtendWith(QuietCacheLog.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class DirectoryCacheMultiProcessTests {
 
@@ -166,7 +168,7 @@ class DirectoryCacheMultiProcessTests {
 		return total;
 	}
 
-	private static Map<String, String> parse(String line) {
+	static Map<String, String> parse(String line) {
 		Map<String, String> values = new HashMap<>();
 		for (String part : line.split(" ")) {
 			int equals = part.indexOf('=');
@@ -199,7 +201,18 @@ class DirectoryCacheMultiProcessTests {
 		}
 
 		static WorkerProcess start(String... args) throws IOException {
-			List<String> command = new ArrayList<>();
+			return start(List.of(), args);
+		}
+
+		/**
+		 * Starts a worker whose process has the given umask, through {@code sh}.
+		 */
+		static WorkerProcess startWithUmask(String umask, String... args) throws IOException {
+			return start(List.of("sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"), args);
+		}
+
+		private static WorkerProcess start(List<String> prefix, String... args) throws IOException {
+			List<String> command = new ArrayList<>(prefix);
 			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 			command.add("-Xmx256m");
 			command.add("-XX:TieredStopAtLevel=1");

@@ -10,6 +10,7 @@ import java.util.Map;
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  * No key, however crafted, makes the cache touch anything outside its root: every
  * operation that takes a key rejects it before any file-system access.
  */
+@ExtendWith(QuietCacheLog.class)
 class DirectoryCachePathEscapeTests {
 
 	@TempDir

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  * A read-only cache reads and verifies entries but never creates, writes, deletes or
  * touches anything.
  */
+@ExtendWith(QuietCacheLog.class)
 class DirectoryCacheReadOnlyTests {
 
 	private static final Instant LONG_AGO = Instant.parse("2020-01-01T00:00:00Z");

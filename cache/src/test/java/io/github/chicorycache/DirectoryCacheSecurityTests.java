@@ -13,6 +13,7 @@ import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The cache holds bytecode the application runs: its directory is created owner-only, and
  * a directory others can write to is refused unless explicitly allowed.
  */
+@ExtendWith(QuietCacheLog.class)
 class DirectoryCacheSecurityTests {
 
 	@TempDir

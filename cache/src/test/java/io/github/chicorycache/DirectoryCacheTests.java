@@ -14,6 +14,7 @@ import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import io.github.chicorycache.testsupport.Await;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  * Tests for {@link DirectoryCache}: the on-disk layout, storing and reading, and the
  * operations and statistics it offers.
  */
+@ExtendWith(QuietCacheLog.class)
 class DirectoryCacheTests {
 
 	private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");

@@ -1,10 +1,13 @@
 package io.github.chicorycache;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -21,6 +24,12 @@ import java.util.Random;
  * <li>{@code hog <root> <payloadBytes>}: stores three small entries, prints
  * {@value #READY}, then stores large entries (key {@code i} filled with byte {@code i},
  * keeping only the last two) until it is killed.</li>
+ * <li>{@code read-any-size <root> <key>}: reads a key with no maximum entry size, and
+ * prints what happened (run with a small heap, it shows what an {@link OutOfMemoryError}
+ * of the read path does).</li>
+ * <li>{@code put <root>}: stores an entry in the root namespace and one in namespace
+ * {@code v1}, creates the directory {@code <root>-control} with default permissions, and
+ * prints those (run under a permissive umask, it shows what the cache creates).</li>
  * </ul>
  */
 public final class DirectoryCacheWorker {
@@ -45,6 +54,8 @@ public final class DirectoryCacheWorker {
 			case "stress" -> stress(out, root, Integer.parseInt(args[2]), Integer.parseInt(args[3]),
 					Integer.parseInt(args[4]), Integer.parseInt(args[5]));
 			case "hog" -> hog(out, root, Integer.parseInt(args[2]));
+			case "read-any-size" -> readAnySize(out, root, args[2]);
+			case "put" -> put(out, root);
 			default -> throw new IllegalArgumentException("Unknown mode " + args[0]);
 		}
 	}
@@ -109,6 +120,36 @@ public final class DirectoryCacheWorker {
 		}
 		out.println("DONE without being killed");
 		cache.close();
+	}
+
+	private static void readAnySize(PrintStream out, Path root, String key) {
+		try (DirectoryCache cache = DirectoryCache.builder(root)
+			.withMaxEntrySizeBytes(Long.MAX_VALUE)
+			.withCleanupOnOpen(false)
+			.build()) {
+			byte[] data = null;
+			String error = "none";
+			try {
+				data = cache.get(key);
+			}
+			catch (Throwable ex) {
+				error = ex.getClass().getName();
+			}
+			CacheStats stats = cache.stats();
+			out.println(RESULT + " hit=" + (data != null) + " misses=" + stats.misses() + " faults=" + stats.faults()
+					+ " error=" + error);
+			out.println("lastFault " + stats.lastFault());
+		}
+	}
+
+	private static void put(PrintStream out, Path root) throws IOException {
+		try (DirectoryCache cache = DirectoryCache.builder(root).withExecutor(Runnable::run).build()) {
+			cache.putIfAbsent(CacheFixtures.key(1), new byte[] { 1 });
+			cache.namespace("v1").putIfAbsent(CacheFixtures.key(2), new byte[] { 2 });
+			Path control = Files.createDirectory(root.resolveSibling(root.getFileName() + "-control"));
+			out.println(RESULT + " puts=" + cache.stats().puts() + " faults=" + cache.stats().faults() + " control="
+					+ PosixFilePermissions.toString(Files.getPosixFilePermissions(control)));
+		}
 	}
 
 	/**

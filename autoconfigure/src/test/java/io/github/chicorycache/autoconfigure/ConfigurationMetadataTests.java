@@ -90,6 +90,8 @@ class ConfigurationMetadataTests {
 		return this.properties.entrySet()
 			.stream()
 			.filter((entry) -> entry.getKey().startsWith("chicory.cache."))
+			// The Redis tier's properties: ChicoryCacheRedisPropertiesMetadataTests
+			.filter((entry) -> !entry.getKey().startsWith("chicory.cache.redis."))
 			.collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
 	}
 

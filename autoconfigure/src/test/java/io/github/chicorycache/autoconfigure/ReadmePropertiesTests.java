@@ -56,13 +56,18 @@ class ReadmePropertiesTests {
 
 	private static Map<String, Row> readme() throws IOException {
 		String readme = Files.readString(Path.of("..", "README.md"));
-		String table = readme.substring(readme.indexOf("<!-- properties:start"), readme.indexOf("<!-- properties:end"));
 		Map<String, Row> rows = new TreeMap<>();
-		for (String line : table.lines().toList()) {
-			Matcher matcher = ROW.matcher(line);
-			if (matcher.matches()) {
-				String defaultValue = (matcher.group(2) != null) ? matcher.group(2) : "";
-				rows.put(matcher.group(1), new Row(defaultValue, matcher.group(3)));
+		// Every marked table: the core properties, and those of the Redis tier in its
+		// section.
+		for (int start = readme.indexOf("<!-- properties:start"); start >= 0; start = readme
+			.indexOf("<!-- properties:start", start + 1)) {
+			String table = readme.substring(start, readme.indexOf("<!-- properties:end", start));
+			for (String line : table.lines().toList()) {
+				Matcher matcher = ROW.matcher(line);
+				if (matcher.matches()) {
+					String defaultValue = (matcher.group(2) != null) ? matcher.group(2) : "";
+					rows.put(matcher.group(1), new Row(defaultValue, matcher.group(3)));
+				}
 			}
 		}
 		return rows;

@@ -69,12 +69,25 @@ public final class CompiledJarVerifier {
 	 * unreadable or does not hold the classes it lists
 	 */
 	public static EntryJar.Contents verify(byte[] jar, String binding) throws InvalidEntryException {
+		return verify(jar, binding, true);
+	}
+
+	/**
+	 * Checks an entry read from the cache, as {@link #verify(byte[], String)} does, with
+	 * or without reading its meta module.
+	 * @param jar the JAR bytes
+	 * @param binding the binding it must carry
+	 * @param withMeta whether to read the meta module
+	 * @return the contents of the entry
+	 * @throws InvalidEntryException if the entry is unusable
+	 */
+	public static EntryJar.Contents verify(byte[] jar, String binding, boolean withMeta) throws InvalidEntryException {
 		if (!hasBinding(jar, binding)) {
 			String found = binding(jar);
 			throw new InvalidEntryException((found != null) ? "the entry was stored for " + found
 					: "the entry was not stored by this library for this module (no binding)");
 		}
-		EntryJar.Contents contents = EntryJar.read(jar);
+		EntryJar.Contents contents = EntryJar.read(jar, withMeta);
 		Set<String> listed = contents.listedClasses();
 		if (listed == null) {
 			throw new InvalidEntryException("the entry lists no classes (not written by this version)");

@@ -123,6 +123,19 @@ public final class EntryJar {
 	 * @throws InvalidEntryException if it is no readable JAR or names no main class
 	 */
 	public static Contents read(byte[] jar) throws InvalidEntryException {
+		return read(jar, true);
+	}
+
+	/**
+	 * Reads a cache entry in one pass, with or without its meta module. The meta module
+	 * comes last, so reading stops before it when it is not wanted: the entry's streamed
+	 * ZIP data would have to be inflated even to skip it.
+	 * @param jar the JAR
+	 * @param withMeta whether to read the meta module
+	 * @return its contents ({@link Contents#meta()} {@code null} without it)
+	 * @throws InvalidEntryException if it is no readable JAR or names no main class
+	 */
+	public static Contents read(byte[] jar, boolean withMeta) throws InvalidEntryException {
 		String mainClass = null;
 		Map<String, byte[]> classes = new LinkedHashMap<>();
 		Set<String> listed = null;
@@ -145,6 +158,9 @@ public final class EntryJar {
 					functions = Integer.parseInt(properties.getProperty("functions", "-1"));
 				}
 				else if (name.equals(META_MODULE)) {
+					if (!withMeta) {
+						break;
+					}
 					meta = in.readAllBytes();
 				}
 				else if (name.endsWith(CLASS_SUFFIX)) {

@@ -26,10 +26,12 @@ public final class EntryReader {
 	 * @param store the cache namespace
 	 * @param namespace its name, part of the binding
 	 * @param digest the module digest, the key
+	 * @param withMeta whether the meta module is wanted
 	 * @param faults where failures of the cache are recorded
 	 * @return what was found
 	 */
-	public static Found read(CacheNamespace store, String namespace, String digest, FaultRecorder faults) {
+	public static Found read(CacheNamespace store, String namespace, String digest, boolean withMeta,
+			FaultRecorder faults) {
 		CacheHit hit;
 		try {
 			hit = store.lookup(digest);
@@ -45,7 +47,7 @@ public final class EntryReader {
 		}
 		try {
 			EntryJar.Contents contents = CompiledJarVerifier.verify(hit.data(),
-					CompiledJarVerifier.binding(namespace, digest));
+					CompiledJarVerifier.binding(namespace, digest), withMeta);
 			return new Found(hit.data(), contents, hit.source(), null);
 		}
 		catch (CompiledJarVerifier.InvalidEntryException ex) {

@@ -85,7 +85,7 @@ public final class SelfHealingCompiler {
 		WasmModule parsed = given;
 		boolean recovered = false;
 		if (store != null && !this.unusableEntries.contains(entryKey)) {
-			EntryReader.Found found = EntryReader.read(store, namespace, digest, this.faults);
+			EntryReader.Found found = EntryReader.read(store, namespace, digest, given == null, this.faults);
 			EntryJar.Contents contents = found.contents();
 			byte[] jar = found.jar();
 			String invalid = found.invalid();

@@ -7,10 +7,11 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -18,9 +19,11 @@ import io.github.chicorycache.CacheKey;
 
 /**
  * Publishes entries so that no reader, in this process or another, ever sees a partial
- * one: the entry is written to a temporary file in {@value EntryLayout#TEMP_DIRECTORY},
- * forced to disk, and moved into place atomically. A writer that dies leaves only a
- * temporary file, which {@link TempFileSweeper} removes later.
+ * one: the entry is written to a new owner-only temporary file in
+ * {@value EntryLayout#TEMP_DIRECTORY}, forced to disk, and moved into place atomically.
+ * Every directory on the way is entered through {@link OwnerOnlyDirectories}, so nothing
+ * is written through a link. A writer that dies leaves only a temporary file, which
+ * {@link TempFileSweeper} removes later.
  */
 final class AtomicPublisher {
 
@@ -39,7 +42,8 @@ final class AtomicPublisher {
 	}
 
 	/**
-	 * Writes an entry to a temporary file and moves it into place.
+	 * Writes an entry to a temporary file and moves it into place, replacing whatever
+	 * that is not a regular file or a directory (a link, a FIFO) was there.
 	 * @param key the key
 	 * @param data the payload
 	 * @param target where the entry goes
@@ -49,8 +53,9 @@ final class AtomicPublisher {
 	long publish(CacheKey key, byte[] data, Path target) throws IOException {
 		// The root first: if it vanished since the cache opened, it must come back
 		// owner-only, not with the default permissions createDirectories would give it.
-		this.directories.createOwnerOnly(this.layout.root());
-		this.directories.createOwnerOnly(this.layout.tempDirectory());
+		this.directories.ensureRoot(this.layout.root());
+		this.directories.enter(this.layout.tempDirectory());
+		// A new file (O_EXCL): never an existing one, nor a link's target.
 		Path temp = Files.createTempFile(this.layout.tempDirectory(), "pid" + this.pid + "-", ".tmp",
 				this.directories.ownerOnlyFile());
 		try {
@@ -58,17 +63,20 @@ final class AtomicPublisher {
 			ByteBuffer header = EntryCodec.header(key.value(), now, data.length);
 			ByteBuffer[] buffers = { header, ByteBuffer.wrap(data), EntryCodec.trailer(header, data) };
 			long size = 0;
-			try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+			try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
 				while (buffers[buffers.length - 1].hasRemaining()) {
 					size += channel.write(buffers);
 				}
 				// Last access starts at creation, on the clock that hits and age
 				// eviction use (the file system's own timestamp may differ).
-				Files.setLastModifiedTime(temp, FileTime.from(now));
+				NoFollow.setLastModifiedTime(temp, now);
 				channel.force(true);
 			}
-			Files.createDirectories(target.getParent());
+			for (Path directory : this.layout.directoriesOf(target)) {
+				this.directories.enter(directory);
+			}
 			try {
+				// rename(2) replaces a link at the target itself, never its target
 				Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
 			}
 			catch (AtomicMoveNotSupportedException ex) {
@@ -77,7 +85,8 @@ final class AtomicPublisher {
 			catch (FileAlreadyExistsException | AccessDeniedException ex) {
 				// File systems that cannot replace atomically refuse when a concurrent
 				// writer won the race; its entry is as good as ours.
-				if (Files.isRegularFile(target)) {
+				BasicFileAttributes existing = NoFollow.attributes(target);
+				if (existing != null && existing.isRegularFile()) {
 					return -1;
 				}
 				throw ex;

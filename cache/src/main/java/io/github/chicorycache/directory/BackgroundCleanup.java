@@ -17,7 +17,7 @@ import io.github.chicorycache.spi.FaultRecorder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Not API: runs the {@link CleanupPass cleanup passes} of a
+ * Not API: runs the cleanup passes ({@code CleanupPass}) of a
  * {@link io.github.chicorycache.DirectoryCache}: in the background when asked (at most
  * one pending at a time), or on the caller's thread; never two at once in one process.
  * Owns the executor unless given one, and stops background work on {@link #close()}.
@@ -48,7 +48,7 @@ public final class BackgroundCleanup implements AutoCloseable {
 	 * @param faults where failures are recorded
 	 * @param root the cache root, for messages
 	 */
-	public BackgroundCleanup(CleanupPass pass, @Nullable Executor executor, FaultRecorder faults, Path root) {
+	BackgroundCleanup(CleanupPass pass, @Nullable Executor executor, FaultRecorder faults, Path root) {
 		this.pass = pass;
 		this.faults = faults;
 		this.root = root;
@@ -65,7 +65,7 @@ public final class BackgroundCleanup implements AutoCloseable {
 	/**
 	 * Asks for a pass in the background, unless one is pending or the cache is closed.
 	 */
-	public void request() {
+	void request() {
 		if (this.closed || !this.pending.compareAndSet(false, true)) {
 			return;
 		}
@@ -118,7 +118,7 @@ public final class BackgroundCleanup implements AutoCloseable {
 	 * Returns whether background work was stopped.
 	 * @return whether this is closed
 	 */
-	public boolean isClosed() {
+	boolean isClosed() {
 		return this.closed;
 	}
 

@@ -1,6 +1,9 @@
 package io.github.chicorycache.directory;
 
-import java.time.Clock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -9,27 +12,26 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
-import io.github.chicorycache.CacheLimits;
+import io.github.chicorycache.CacheFault;
 import io.github.chicorycache.CleanupResult;
 import io.github.chicorycache.EvictionCause;
 import io.github.chicorycache.spi.FaultRecorder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Not API: one maintenance pass over a cache directory, or its clearing. A pass deletes
- * orphan temporary files, scans the entries, carries out what the {@link EvictionPlanner}
- * decides, and reconciles the statistics with what is on disk; in a read-only cache it
- * only reconciles. Passes are serialized by {@link BackgroundCleanup}.
+ * One maintenance pass over a cache directory, or its clearing. A pass sweeps orphan
+ * temporary files, scans the entries, removes links where the cache keeps its directories
+ * and corrects times in the future, carries out what the {@link EvictionPlanner} decides,
+ * and sets the statistics to what is left on disk; in a read-only cache it only measures.
+ * Passes are serialized by {@link BackgroundCleanup}.
  */
-public final class CleanupPass {
+final class CleanupPass {
 
-	private final CacheLimits limits;
-
-	private final boolean readOnly;
-
-	private final Clock clock;
+	private final DirectoryOptions options;
 
 	private final DirectoryStatsCounter stats;
+
+	private final FaultRecorder faults;
 
 	private final EntryRemover remover;
 
@@ -40,22 +42,18 @@ public final class CleanupPass {
 	/**
 	 * Creates the pass.
 	 * @param layout the layout
-	 * @param limits the limits
-	 * @param tempFileMaxAge the age after which a temporary file is an orphan
-	 * @param readOnly whether the cache only reads
-	 * @param clock the clock
+	 * @param options the options
 	 * @param stats the statistics
 	 * @param faults where failures are recorded
 	 * @param remover removes entries
 	 */
-	public CleanupPass(EntryLayout layout, CacheLimits limits, Duration tempFileMaxAge, boolean readOnly, Clock clock,
-			DirectoryStatsCounter stats, FaultRecorder faults, EntryRemover remover) {
-		this.limits = limits;
-		this.readOnly = readOnly;
-		this.clock = clock;
+	CleanupPass(EntryLayout layout, DirectoryOptions options, DirectoryStatsCounter stats, FaultRecorder faults,
+			EntryRemover remover) {
+		this.options = options;
 		this.stats = stats;
+		this.faults = faults;
 		this.remover = remover;
-		this.sweeper = new TempFileSweeper(layout, tempFileMaxAge, faults);
+		this.sweeper = new TempFileSweeper(layout, options.tempFileMaxAge(), faults);
 		this.scanner = new DirectoryScanner(layout, faults);
 	}
 
@@ -66,61 +64,109 @@ public final class CleanupPass {
 	 * @return what the pass did, or {@code null} if it gave up
 	 */
 	@Nullable CleanupResult run(BooleanSupplier stop) {
-		Instant startedAt = this.clock.instant();
+		Instant startedAt = this.options.clock().instant();
 		long start = System.nanoTime();
-		long tempFilesDeleted = this.readOnly ? 0 : this.sweeper.sweep(startedAt);
-		List<EntryFile> files = this.scanner.scan(stop);
-		if (files == null) {
+		boolean writable = !this.options.readOnly();
+		TempFileSweeper.Sweep sweep = this.sweeper.sweep(startedAt, writable);
+		DirectoryScanner.Scan scan = this.scanner.scan(stop, startedAt);
+		if (scan == null) {
 			return null;
 		}
-		long entriesBefore = files.size();
-		long bytesBefore = files.stream().mapToLong(EntryFile::size).sum();
+		repair(scan, startedAt, writable);
+		// Temporary files not swept yet take space too: they count toward the size.
+		long entriesBefore = scan.entries().size();
+		long bytesBefore = sweep.remainingBytes() + scan.entries().stream().mapToLong(EntryFile::size).sum();
 		long entries = entriesBefore;
 		long bytes = bytesBefore;
 		Map<EvictionCause, Long> evicted = new EnumMap<>(EvictionCause.class);
 		long bytesFreed = 0;
-		List<EvictionPlanner.Eviction> plan = this.readOnly ? List.of()
-				: EvictionPlanner.plan(files, this.limits, startedAt);
+		List<EvictionPlanner.Eviction> plan = writable
+				? EvictionPlanner.plan(scan.entries(), sweep.remainingBytes(), this.options.limits(), startedAt)
+				: List.of();
 		for (EvictionPlanner.Eviction eviction : plan) {
 			if (stop.getAsBoolean()) {
 				return null;
 			}
 			EntryFile file = eviction.entry();
-			if (this.remover.delete(file.path(), file.size(), eviction.cause())) {
+			EntryRemover.Outcome outcome = this.remover.delete(file.path(), file.size(), eviction.cause());
+			if (outcome == EntryRemover.Outcome.REMOVED) {
 				evicted.merge(eviction.cause(), 1L, Long::sum);
 				bytesFreed += file.size();
 			}
-			entries--;
-			bytes -= file.size();
+			if (outcome != EntryRemover.Outcome.FAILED) {
+				entries--;
+				bytes -= file.size();
+			}
 		}
 		CleanupResult result = new CleanupResult(startedAt, Duration.ofNanos(System.nanoTime() - start), entriesBefore,
-				bytesBefore, evicted, bytesFreed, tempFilesDeleted, entries, bytes);
+				bytesBefore, evicted, bytesFreed, sweep.deleted(), entries, bytes);
 		this.stats.recordCleanup(result);
 		return result;
 	}
 
 	/**
-	 * Removes every entry of every namespace.
+	 * Removes every entry of every namespace; what could not be removed stays counted.
 	 * @return what was removed
 	 * @throws IllegalStateException if the cache is read-only
 	 */
 	CleanupResult clear() {
 		this.remover.requireWritable();
-		Instant startedAt = this.clock.instant();
+		Instant startedAt = this.options.clock().instant();
 		long start = System.nanoTime();
-		List<EntryFile> files = Objects.requireNonNull(this.scanner.scan(() -> false));
+		DirectoryScanner.Scan scan = Objects.requireNonNull(this.scanner.scan(() -> false, startedAt));
 		long removed = 0;
 		long bytesFreed = 0;
-		for (EntryFile file : files) {
-			if (this.remover.delete(file.path(), -1, EvictionCause.MANUAL)) {
+		long left = 0;
+		long bytesLeft = 0;
+		for (EntryFile file : scan.entries()) {
+			EntryRemover.Outcome outcome = this.remover.delete(file.path(), -1, EvictionCause.MANUAL);
+			if (outcome == EntryRemover.Outcome.REMOVED) {
 				removed++;
 				bytesFreed += file.size();
 			}
+			else if (outcome == EntryRemover.Outcome.FAILED) {
+				left++;
+				bytesLeft += file.size();
+			}
 		}
-		this.stats.reconcile(0, 0);
-		long bytesBefore = files.stream().mapToLong(EntryFile::size).sum();
-		return new CleanupResult(startedAt, Duration.ofNanos(System.nanoTime() - start), files.size(), bytesBefore,
-				Map.of(EvictionCause.MANUAL, removed), bytesFreed, 0, 0, 0);
+		this.stats.reconcile(left, bytesLeft);
+		long bytesBefore = scan.entries().stream().mapToLong(EntryFile::size).sum();
+		return new CleanupResult(startedAt, Duration.ofNanos(System.nanoTime() - start), scan.entries().size(),
+				bytesBefore, Map.of(EvictionCause.MANUAL, removed), bytesFreed, 0, left, bytesLeft);
+	}
+
+	/**
+	 * Removes the links the scan found where the cache keeps its directories or entries
+	 * (a link is never followed; removing it removes the link, never its target), and
+	 * dates the entries it found in the future at the time of the pass, so that they age.
+	 */
+	private void repair(DirectoryScanner.Scan scan, Instant now, boolean writable) {
+		for (Path link : scan.links()) {
+			try {
+				if (writable) {
+					Files.deleteIfExists(link);
+				}
+				this.faults.record(CacheFault.Kind.CLEANUP, (writable ? "Removed " : "Ignored ") + link
+						+ ", a symbolic link where the cache keeps its files (links are never followed)", null);
+			}
+			catch (IOException | RuntimeException ex) {
+				this.faults.record(CacheFault.Kind.CLEANUP, "Could not remove the link " + link, ex);
+			}
+		}
+		if (!writable) {
+			return;
+		}
+		for (Path file : scan.futureDated()) {
+			try {
+				NoFollow.setLastModifiedTime(file, now);
+			}
+			catch (NoSuchFileException ex) {
+				// evicted meanwhile
+			}
+			catch (IOException | RuntimeException ex) {
+				this.faults.record(CacheFault.Kind.TOUCH, "Could not correct the time of " + file, ex);
+			}
+		}
 	}
 
 }

@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -21,7 +22,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Finds the entry files of a cache directory: {@code <algorithm>/<shard>/<name>.jar} in
  * the root namespace and {@code <namespace>/<algorithm>/<shard>/<name>.jar} in the
- * others, and nothing else (see {@link EntryLayout#isEntryPath(Path)}).
+ * others, and nothing else (see {@link EntryLayout#isEntryPath(Path)}). It never follows
+ * a link; the links it finds where the cache keeps its directories or entries, and the
+ * entries dated in the future, it reports for repair.
  */
 final class DirectoryScanner {
 
@@ -37,16 +40,19 @@ final class DirectoryScanner {
 	/**
 	 * Scans the directory.
 	 * @param stop tells the scan to give up (a background pass of a closed cache)
-	 * @return the entry files, or {@code null} if the scan gave up
+	 * @param now the time of the scan: a later modification time beyond the
+	 * {@link ClockSkew#TOLERANCE} is taken for it
+	 * @return what the scan found, or {@code null} if it gave up
 	 */
-	@Nullable List<EntryFile> scan(BooleanSupplier stop) {
-		List<EntryFile> files = new ArrayList<>();
+	@Nullable Scan scan(BooleanSupplier stop, Instant now) {
+		Scan scan = new Scan(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
 		Path root = this.layout.root();
 		if (!Files.isDirectory(root)) {
-			return files;
+			return scan;
 		}
 		AtomicBoolean stopped = new AtomicBoolean();
 		try {
+			// Without FOLLOW_LINKS: a link is visited as a file and never entered.
 			Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), 4, new SimpleFileVisitor<>() {
 
 				@Override
@@ -61,10 +67,7 @@ final class DirectoryScanner {
 
 				@Override
 				public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-					if (attributes.isRegularFile() && EntryLayout.isEntryPath(root.relativize(file))) {
-						files.add(new EntryFile(file, DirectoryScanner.this.layout.namespaceOf(file), attributes.size(),
-								attributes.lastModifiedTime().toInstant()));
-					}
+					found(scan, file, attributes, now);
 					return FileVisitResult.CONTINUE;
 				}
 
@@ -82,7 +85,36 @@ final class DirectoryScanner {
 			this.faults.record(CacheFault.Kind.CLEANUP, "Could not scan " + root, ex);
 		}
 		// A partial scan must not be taken for the directory's content.
-		return stopped.get() ? null : files;
+		return stopped.get() ? null : scan;
+	}
+
+	private void found(Scan scan, Path file, BasicFileAttributes attributes, Instant now) {
+		Path relative = this.layout.root().relativize(file);
+		boolean entryPath = EntryLayout.isEntryPath(relative);
+		if (attributes.isSymbolicLink() && (entryPath || EntryLayout.isDirectoryPath(relative))) {
+			scan.links().add(file);
+		}
+		else if (attributes.isRegularFile() && entryPath) {
+			Instant modified = attributes.lastModifiedTime().toInstant();
+			if (ClockSkew.inFuture(modified, now)) {
+				scan.futureDated().add(file);
+			}
+			scan.entries()
+				.add(new EntryFile(file, this.layout.namespaceOf(file), attributes.size(),
+						ClockSkew.effective(modified, now)));
+		}
+	}
+
+	/**
+	 * What a scan found.
+	 *
+	 * @param entries the entry files, each with its last access (the scan's time for one
+	 * dated in the future)
+	 * @param links the links where the cache keeps its directories or entries
+	 * @param futureDated the entry files dated in the future
+	 */
+	record Scan(List<EntryFile> entries, List<Path> links, List<Path> futureDated) {
+
 	}
 
 }

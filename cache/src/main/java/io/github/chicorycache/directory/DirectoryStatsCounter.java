@@ -49,7 +49,7 @@ public final class DirectoryStatsCounter {
 	 * Creates a counter.
 	 * @param faults the recorder whose count and last fault the snapshots include
 	 */
-	public DirectoryStatsCounter(FaultRecorder faults) {
+	DirectoryStatsCounter(FaultRecorder faults) {
 		this.faults = faults;
 		for (EvictionCause cause : EvictionCause.values()) {
 			this.evictions.put(cause, new LongAdder());

@@ -92,15 +92,18 @@ final class EntryCodec {
 
 	/**
 	 * Reads and verifies a whole entry file and returns its payload. The header is read
-	 * and checked first, so that a damaged or foreign file is rejected before anything of
-	 * its size is allocated.
+	 * and checked first, so that a damaged, foreign or oversized file is rejected before
+	 * anything of its size is allocated.
 	 * @param channel the open file, positioned at its start
 	 * @param expectedKey the key the entry must belong to
+	 * @param maxEntrySize the largest file accepted
 	 * @return the payload
 	 * @throws IOException on read failure
-	 * @throws CorruptEntryException if the content is damaged or belongs to another key
+	 * @throws CorruptEntryException if the content is damaged, too large or belongs to
+	 * another key
 	 */
-	static byte[] read(FileChannel channel, String expectedKey) throws IOException, CorruptEntryException {
+	static byte[] read(FileChannel channel, String expectedKey, long maxEntrySize)
+			throws IOException, CorruptEntryException {
 		long size = channel.size();
 		Header header = readHeader(channel);
 		if (!sameKey(header.key(), expectedKey)) {
@@ -109,6 +112,10 @@ final class EntryCodec {
 		long expectedSize = (long) header.length() + header.payloadLength() + TRAILER;
 		if (size != expectedSize) {
 			throw new CorruptEntryException("size " + size + " does not match " + expectedSize);
+		}
+		if (size > maxEntrySize) {
+			throw new CorruptEntryException(
+					"size " + size + " exceeds the maximum entry size of " + maxEntrySize + " bytes");
 		}
 		if (size > MAX_FILE_SIZE) {
 			throw new CorruptEntryException("size " + size + " exceeds the largest readable entry");

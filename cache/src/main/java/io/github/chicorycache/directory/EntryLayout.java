@@ -1,6 +1,8 @@
 package io.github.chicorycache.directory;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -40,7 +42,7 @@ public final class EntryLayout {
 	 * Creates the layout of a root.
 	 * @param root the absolute, normalized root
 	 */
-	public EntryLayout(Path root) {
+	EntryLayout(Path root) {
 		this.root = root;
 		this.tempDirectory = root.resolve(TEMP_DIRECTORY);
 	}
@@ -124,6 +126,43 @@ public final class EntryLayout {
 		return ALGORITHM.matcher(relative.getName(first).toString()).matches()
 				&& SHARD.matcher(relative.getName(first + 1).toString()).matches()
 				&& NAME.matcher(relative.getName(first + 2).toString()).matches();
+	}
+
+	/**
+	 * Returns whether a path relative to the root is where the cache keeps a directory:
+	 * {@value #TEMP_DIRECTORY}, a namespace, an algorithm or a shard directory.
+	 * @param relative the path relative to the root
+	 * @return whether it is a directory of the cache
+	 */
+	static boolean isDirectoryPath(Path relative) {
+		int depth = relative.getNameCount();
+		String first = relative.getName(0).toString();
+		if (depth == 1) {
+			return first.equals(TEMP_DIRECTORY) || NAMESPACE.matcher(first).matches()
+					|| ALGORITHM.matcher(first).matches();
+		}
+		String second = relative.getName(1).toString();
+		if (depth == 2) {
+			return (NAMESPACE.matcher(first).matches() && ALGORITHM.matcher(second).matches())
+					|| (ALGORITHM.matcher(first).matches() && SHARD.matcher(second).matches());
+		}
+		return depth == 3 && NAMESPACE.matcher(first).matches() && ALGORITHM.matcher(second).matches()
+				&& SHARD.matcher(relative.getName(2).toString()).matches();
+	}
+
+	/**
+	 * Returns the directories between the root and a file below it, outermost first: the
+	 * levels that must each be a real directory before the file is used.
+	 * @param file a file below the root
+	 * @return the directories, excluding the root
+	 */
+	List<Path> directoriesOf(Path file) {
+		Path relative = this.root.relativize(file);
+		List<Path> directories = new ArrayList<>(relative.getNameCount());
+		for (int i = 1; i < relative.getNameCount(); i++) {
+			directories.add(this.root.resolve(relative.subpath(0, i)));
+		}
+		return directories;
 	}
 
 	/**

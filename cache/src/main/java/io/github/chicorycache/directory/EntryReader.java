@@ -5,10 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,18 +21,18 @@ import io.github.chicorycache.spi.FaultRecorder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Not API: the read path of a {@link io.github.chicorycache.DirectoryCache}. Verifies an
- * entry before returning its payload, removes a damaged one, refreshes the last access of
- * a hit, and never throws for an I/O failure (a failed read is a miss and a fault). Also
- * describes entries from their headers, for listings.
+ * Not API: the read path of a {@link io.github.chicorycache.DirectoryCache}. Opens only
+ * regular files reached without following a link, verifies an entry (size first, then
+ * header, then checksum) before returning its payload, removes a damaged entry or
+ * whatever else has an entry's name, refreshes the last access of a hit, and never throws
+ * for a failure, not even an {@link Error} such as {@link OutOfMemoryError}: a failed
+ * read is a miss and a fault. Also describes entries from their headers, for listings.
  */
 public final class EntryReader {
 
 	private final EntryLayout layout;
 
-	private final boolean readOnly;
-
-	private final Clock clock;
+	private final DirectoryOptions options;
 
 	private final DirectoryStatsCounter stats;
 
@@ -48,17 +45,15 @@ public final class EntryReader {
 	/**
 	 * Creates the read path.
 	 * @param layout the layout
-	 * @param readOnly whether the cache only reads (then nothing is touched or removed)
-	 * @param clock the clock of access times
+	 * @param options the options (read-only: nothing is touched or removed)
 	 * @param stats the statistics
 	 * @param faults where failures are recorded
 	 * @param remover removes damaged entries
 	 */
-	public EntryReader(EntryLayout layout, boolean readOnly, Clock clock, DirectoryStatsCounter stats,
-			FaultRecorder faults, EntryRemover remover) {
+	EntryReader(EntryLayout layout, DirectoryOptions options, DirectoryStatsCounter stats, FaultRecorder faults,
+			EntryRemover remover) {
 		this.layout = layout;
-		this.readOnly = readOnly;
-		this.clock = clock;
+		this.options = options;
 		this.stats = stats;
 		this.faults = faults;
 		this.remover = remover;
@@ -75,11 +70,28 @@ public final class EntryReader {
 		Path file = this.layout.entryPath(namespace, key);
 		byte[] payload;
 		long fileSize = -1;
-		// The header is verified before the payload is read, so a damaged or foreign file
-		// of any size (even larger than an array can hold) is a miss, not an error.
-		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-			fileSize = channel.size();
-			payload = EntryCodec.read(channel, key.value());
+		try {
+			String obstacle = NoFollow.obstacle(this.layout, file);
+			if (obstacle != null) {
+				this.stats.recordMiss();
+				this.faults.record(CacheFault.Kind.READ,
+						"Not reading " + file + ": " + obstacle + " (links are never followed)", null);
+				return null;
+			}
+			BasicFileAttributes attributes = NoFollow.attributes(file);
+			if (attributes == null || !attributes.isRegularFile()) {
+				this.stats.recordMiss();
+				if (attributes != null) {
+					removeNonEntry(file, attributes);
+				}
+				return null;
+			}
+			// The header is verified before the payload is read, so a damaged, foreign
+			// or oversized file is a miss, not an allocation of its size.
+			try (FileChannel channel = NoFollow.openForReading(file)) {
+				fileSize = channel.size();
+				payload = EntryCodec.read(channel, key.value(), this.options.maxEntrySizeBytes());
+			}
 		}
 		catch (NoSuchFileException ex) {
 			this.stats.recordMiss();
@@ -89,19 +101,21 @@ public final class EntryReader {
 			this.stats.recordMiss();
 			this.stats.recordCorrupt();
 			this.faults.record(CacheFault.Kind.CORRUPT, "Entry " + file + " is damaged (" + ex.getMessage() + ")"
-					+ (this.readOnly ? "; left in place because the cache is read-only" : "; evicted"), null);
-			if (!this.readOnly) {
+					+ (this.options.readOnly() ? "; left in place because the cache is read-only" : "; evicted"), null);
+			if (!this.options.readOnly()) {
 				this.remover.delete(file, fileSize, EvictionCause.CORRUPT);
 			}
 			return null;
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (IOException | RuntimeException | Error ex) {
+			// An Error (OutOfMemoryError above all) of the cache must not reach a
+			// compiling caller, who can do without the entry.
 			this.stats.recordMiss();
 			this.faults.record(CacheFault.Kind.READ, "Could not read " + file, ex);
 			return null;
 		}
 		this.stats.recordHit(payload.length);
-		if (!this.readOnly) {
+		if (!this.options.readOnly()) {
 			touch(file);
 		}
 		return payload;
@@ -116,12 +130,14 @@ public final class EntryReader {
 	public Optional<CacheEntry> entry(String namespace, CacheKey key) {
 		Path file = this.layout.entryPath(namespace, key);
 		try {
-			BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-			if (!attributes.isRegularFile()) {
+			BasicFileAttributes attributes = (NoFollow.obstacle(this.layout, file) == null) ? NoFollow.attributes(file)
+					: null;
+			if (attributes == null || !attributes.isRegularFile()) {
 				return Optional.empty();
 			}
-			return Optional.of(describe(
-					new EntryFile(file, namespace, attributes.size(), attributes.lastModifiedTime().toInstant())));
+			Instant lastAccess = ClockSkew.effective(attributes.lastModifiedTime().toInstant(),
+					this.options.clock().instant());
+			return Optional.of(describe(new EntryFile(file, namespace, attributes.size(), lastAccess)));
 		}
 		catch (IOException ex) {
 			return Optional.empty();
@@ -133,8 +149,9 @@ public final class EntryReader {
 	 * @return the entries
 	 */
 	public List<CacheEntry> entries() {
+		DirectoryScanner.Scan scan = this.scanner.scan(() -> false, this.options.clock().instant());
 		List<CacheEntry> entries = new ArrayList<>();
-		for (EntryFile file : Objects.requireNonNull(this.scanner.scan(() -> false))) {
+		for (EntryFile file : Objects.requireNonNull(scan).entries()) {
 			entries.add(describe(file));
 		}
 		entries.sort(Comparator.comparing(CacheEntry::lastAccess).reversed());
@@ -144,7 +161,7 @@ public final class EntryReader {
 	private CacheEntry describe(EntryFile file) {
 		String key = null;
 		Instant created = null;
-		try (FileChannel channel = FileChannel.open(file.path(), StandardOpenOption.READ)) {
+		try (FileChannel channel = NoFollow.openForReading(file.path())) {
 			EntryCodec.Header header = EntryCodec.readHeader(channel);
 			key = header.key();
 			created = header.created();
@@ -156,9 +173,28 @@ public final class EntryReader {
 				file.lastAccess());
 	}
 
+	/**
+	 * Removes what has an entry's name but is not a regular file (a FIFO, whose opening
+	 * would block; a link; a directory, if empty): it is not an entry, and never opened.
+	 */
+	private void removeNonEntry(Path file, BasicFileAttributes attributes) {
+		String message = file + " is " + NoFollow.kind(attributes) + ", not an entry";
+		if (this.options.readOnly()) {
+			this.faults.record(CacheFault.Kind.READ, message + "; left in place because the cache is read-only", null);
+			return;
+		}
+		try {
+			Files.delete(file);
+			this.faults.record(CacheFault.Kind.READ, message + "; removed", null);
+		}
+		catch (IOException | RuntimeException ex) {
+			this.faults.record(CacheFault.Kind.READ, message + "; could not remove it", ex);
+		}
+	}
+
 	private void touch(Path file) {
 		try {
-			Files.setLastModifiedTime(file, FileTime.from(this.clock.instant()));
+			NoFollow.setLastModifiedTime(file, this.options.clock().instant());
 		}
 		catch (NoSuchFileException ex) {
 			// evicted by another process after we read it

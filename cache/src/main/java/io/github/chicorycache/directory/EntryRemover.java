@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 import io.github.chicorycache.CacheFault;
 import io.github.chicorycache.CacheKey;
@@ -14,7 +15,8 @@ import io.github.chicorycache.spi.FaultRecorder;
 /**
  * Not API: removes entry files of a {@link io.github.chicorycache.DirectoryCache} and
  * accounts for each removal, whoever asks (a read that found damage, an operator, the
- * compiler, a cleanup pass).
+ * compiler, a cleanup pass). Only regular files reached without following a link are
+ * removed, and only a removal that happened is counted.
  */
 public final class EntryRemover {
 
@@ -26,18 +28,26 @@ public final class EntryRemover {
 
 	private final FaultRecorder faults;
 
+	private final Deleter deleter;
+
 	/**
 	 * Creates a remover.
 	 * @param layout the layout
-	 * @param readOnly whether the cache only reads (then nothing is removed)
+	 * @param options the options (read-only: nothing is removed)
 	 * @param stats the statistics
 	 * @param faults where failures are recorded
 	 */
-	public EntryRemover(EntryLayout layout, boolean readOnly, DirectoryStatsCounter stats, FaultRecorder faults) {
+	EntryRemover(EntryLayout layout, DirectoryOptions options, DirectoryStatsCounter stats, FaultRecorder faults) {
+		this(layout, options, stats, faults, Files::delete);
+	}
+
+	EntryRemover(EntryLayout layout, DirectoryOptions options, DirectoryStatsCounter stats, FaultRecorder faults,
+			Deleter deleter) {
 		this.layout = layout;
-		this.readOnly = readOnly;
+		this.readOnly = options.readOnly();
 		this.stats = stats;
 		this.faults = faults;
+		this.deleter = deleter;
 	}
 
 	/**
@@ -50,7 +60,7 @@ public final class EntryRemover {
 	public boolean evict(String namespace, CacheKey key) {
 		Path file = this.layout.entryPath(namespace, key);
 		requireWritable();
-		return delete(file, -1, EvictionCause.MANUAL);
+		return delete(file, -1, EvictionCause.MANUAL) == Outcome.REMOVED;
 	}
 
 	/**
@@ -69,8 +79,8 @@ public final class EntryRemover {
 		if (this.readOnly) {
 			return false;
 		}
-		delete(file, -1, EvictionCause.CORRUPT);
-		return !Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+		return delete(file, -1, EvictionCause.CORRUPT) != Outcome.FAILED
+				&& !Files.exists(file, LinkOption.NOFOLLOW_LINKS);
 	}
 
 	/**
@@ -88,24 +98,66 @@ public final class EntryRemover {
 	 * @param file the file
 	 * @param size the file's size if known, else -1
 	 * @param cause why it goes
-	 * @return whether this call removed the file
+	 * @return what happened
 	 */
-	boolean delete(Path file, long size, EvictionCause cause) {
+	Outcome delete(Path file, long size, EvictionCause cause) {
 		try {
-			long bytes = (size >= 0) ? size : Files.size(file);
-			if (!Files.deleteIfExists(file)) {
-				return false;
+			String obstacle = NoFollow.obstacle(this.layout, file);
+			if (obstacle != null) {
+				this.faults.record(CacheFault.Kind.DELETE,
+						"Not deleting " + file + ": " + obstacle + " (links are never followed)", null);
+				return Outcome.FAILED;
 			}
+			BasicFileAttributes attributes = NoFollow.attributes(file);
+			if (attributes == null || !attributes.isRegularFile()) {
+				// not an entry (any more); the read path removes what else has its name
+				return Outcome.ABSENT;
+			}
+			long bytes = (size >= 0) ? size : attributes.size();
+			this.deleter.delete(file);
 			this.stats.recordEviction(cause, bytes);
-			return true;
+			return Outcome.REMOVED;
 		}
 		catch (NoSuchFileException ex) {
-			return false;
+			return Outcome.ABSENT;
 		}
 		catch (IOException | RuntimeException ex) {
 			this.faults.record(CacheFault.Kind.DELETE, "Could not delete " + file, ex);
-			return false;
+			return Outcome.FAILED;
 		}
+	}
+
+	/**
+	 * What became of an entry file that was to be deleted.
+	 */
+	enum Outcome {
+
+		/**
+		 * This call deleted it.
+		 */
+		REMOVED,
+
+		/**
+		 * It was not there (any more): someone else removed it.
+		 */
+		ABSENT,
+
+		/**
+		 * It is still there.
+		 */
+		FAILED
+
+	}
+
+	/**
+	 * Deletes one file (a seam for tests of failed deletions, which a process running as
+	 * root cannot otherwise provoke).
+	 */
+	@FunctionalInterface
+	interface Deleter {
+
+		void delete(Path file) throws IOException;
+
 	}
 
 }

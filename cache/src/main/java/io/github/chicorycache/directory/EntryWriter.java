@@ -1,15 +1,14 @@
 package io.github.chicorycache.directory;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 
 import io.github.chicorycache.CacheFault;
 import io.github.chicorycache.CacheKey;
-import io.github.chicorycache.CacheLimits;
 import io.github.chicorycache.spi.FaultRecorder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Not API: the write path of a {@link io.github.chicorycache.DirectoryCache}. Stores an
@@ -22,9 +21,7 @@ public final class EntryWriter {
 
 	private final AtomicPublisher publisher;
 
-	private final CacheLimits limits;
-
-	private final boolean readOnly;
+	private final DirectoryOptions options;
 
 	private final DirectoryStatsCounter stats;
 
@@ -36,20 +33,17 @@ public final class EntryWriter {
 	 * Creates the write path.
 	 * @param layout the layout
 	 * @param directories the directory policy
-	 * @param limits the limits
-	 * @param readOnly whether the cache only reads (then puts are ignored)
-	 * @param clock the clock of creation times
+	 * @param options the options (read-only: puts are ignored)
 	 * @param stats the statistics
 	 * @param faults where failures are recorded
 	 * @param cleanup runs a pass when a put crosses a limit (and ignores puts once
 	 * closed)
 	 */
-	public EntryWriter(EntryLayout layout, OwnerOnlyDirectories directories, CacheLimits limits, boolean readOnly,
-			Clock clock, DirectoryStatsCounter stats, FaultRecorder faults, BackgroundCleanup cleanup) {
+	EntryWriter(EntryLayout layout, OwnerOnlyDirectories directories, DirectoryOptions options,
+			DirectoryStatsCounter stats, FaultRecorder faults, BackgroundCleanup cleanup) {
 		this.layout = layout;
-		this.publisher = new AtomicPublisher(layout, directories, clock);
-		this.limits = limits;
-		this.readOnly = readOnly;
+		this.publisher = new AtomicPublisher(layout, directories, options.clock());
+		this.options = options;
 		this.stats = stats;
 		this.faults = faults;
 		this.cleanup = cleanup;
@@ -64,11 +58,11 @@ public final class EntryWriter {
 	 */
 	public void putIfAbsent(String namespace, CacheKey key, byte[] data) {
 		Objects.requireNonNull(data, "data");
-		if (this.readOnly || this.cleanup.isClosed()) {
+		if (this.options.readOnly() || this.cleanup.isClosed()) {
 			return;
 		}
 		if (store(namespace, key, data)
-				&& EvictionPlanner.exceeded(this.limits, this.stats.entryCount(), this.stats.totalBytes())) {
+				&& EvictionPlanner.exceeded(this.options.limits(), this.stats.entryCount(), this.stats.totalBytes())) {
 			this.cleanup.request();
 		}
 	}
@@ -80,16 +74,28 @@ public final class EntryWriter {
 	private boolean store(String namespace, CacheKey key, byte[] data) {
 		Path target = this.layout.entryPath(namespace, key);
 		try {
-			if (Files.exists(target)) {
-				return false;
+			// Through a link or a non-directory, nothing is there: publishing replaces
+			// the link, or fails on the non-directory.
+			if (NoFollow.obstacle(this.layout, target) == null) {
+				BasicFileAttributes existing = NoFollow.attributes(target);
+				if (existing != null && existing.isRegularFile()) {
+					return false;
+				}
+				if (existing != null && existing.isDirectory()) {
+					return fail("Could not store " + key + ": " + target + " is a directory", null);
+				}
 			}
 			long encodedSize = EntryCodec.encodedSize(key.value(), data.length);
-			if (encodedSize > this.limits.maxSizeBytes()) {
+			long maxSize = this.options.limits().maxSizeBytes();
+			if (encodedSize > this.options.maxEntrySizeBytes()) {
+				return fail("Not storing " + key + ": its entry of " + encodedSize
+						+ " bytes exceeds the maximum entry size of " + this.options.maxEntrySizeBytes() + " bytes",
+						null);
+			}
+			if (encodedSize > maxSize) {
 				// Stored, it would flush every other entry, then be evicted itself.
-				this.stats.recordPutFailure();
-				this.faults.record(CacheFault.Kind.WRITE, "Not storing " + key + ": its entry of " + encodedSize
-						+ " bytes exceeds the size limit of " + this.limits.maxSizeBytes() + " bytes", null);
-				return false;
+				return fail("Not storing " + key + ": its entry of " + encodedSize + " bytes exceeds the size limit of "
+						+ maxSize + " bytes", null);
 			}
 			long size = this.publisher.publish(key, data, target);
 			if (size < 0) {
@@ -99,10 +105,14 @@ public final class EntryWriter {
 			return true;
 		}
 		catch (IOException | RuntimeException ex) {
-			this.stats.recordPutFailure();
-			this.faults.record(CacheFault.Kind.WRITE, "Could not store " + key + " at " + target, ex);
-			return false;
+			return fail("Could not store " + key + " at " + target, ex);
 		}
+	}
+
+	private boolean fail(String message, @Nullable Throwable cause) {
+		this.stats.recordPutFailure();
+		this.faults.record(CacheFault.Kind.WRITE, message, cause);
+		return false;
 	}
 
 }

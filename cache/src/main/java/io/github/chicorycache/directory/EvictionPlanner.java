@@ -29,17 +29,19 @@ final class EvictionPlanner {
 	/**
 	 * Plans the evictions of a pass.
 	 * @param entries the entries found
+	 * @param otherBytes bytes that count toward the size limit but cannot be evicted (the
+	 * temporary files left until they are swept)
 	 * @param limits the limits
 	 * @param now the time of the pass
 	 * @return the evictions, in the order to carry them out
 	 */
-	static List<Eviction> plan(List<EntryFile> entries, CacheLimits limits, Instant now) {
+	static List<Eviction> plan(List<EntryFile> entries, long otherBytes, CacheLimits limits, Instant now) {
 		List<EntryFile> byLastAccess = new ArrayList<>(entries);
 		byLastAccess.sort(Comparator.comparing(EntryFile::lastAccess));
 		List<Eviction> evictions = new ArrayList<>();
 		List<EntryFile> kept = new ArrayList<>(byLastAccess.size());
 		long count = byLastAccess.size();
-		long bytes = byLastAccess.stream().mapToLong(EntryFile::size).sum();
+		long bytes = otherBytes + byLastAccess.stream().mapToLong(EntryFile::size).sum();
 		Duration maxAge = limits.maxAge();
 		Instant cutoff = (maxAge != null) ? now.minus(maxAge) : null;
 		for (EntryFile entry : byLastAccess) {

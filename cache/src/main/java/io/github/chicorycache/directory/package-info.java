@@ -1,9 +1,11 @@
 /**
- * Not API: the parts of {@link io.github.chicorycache.DirectoryCache}, one job per class.
+ * Not API: the parts of {@link io.github.chicorycache.DirectoryCache}, one job per class,
+ * wired together by {@link io.github.chicorycache.directory.DirectoryStore}.
  * <ul>
  * <li>{@link io.github.chicorycache.directory.EntryLayout}: where a key's file lives, and
  * the guard that keeps every path inside the root;</li>
- * <li>{@link io.github.chicorycache.directory.OwnerOnlyDirectories}: the owner-only
+ * <li>{@code NoFollow}: file access that never follows a link below the root;</li>
+ * <li>{@code OwnerOnlyDirectories} (with {@code DirectoryOwnership}): the owner-only
  * directory policy;</li>
  * <li>{@link io.github.chicorycache.directory.EntryReader} and
  * {@link io.github.chicorycache.directory.EntryWriter}: the read and write paths, the
@@ -11,9 +13,9 @@
  * ({@code EntryCodec});</li>
  * <li>{@link io.github.chicorycache.directory.EntryRemover}: removals and their
  * accounting;</li>
- * <li>{@link io.github.chicorycache.directory.CleanupPass}: the directory scan
- * ({@code DirectoryScanner}), the orphan sweep ({@code TempFileSweeper}) and the eviction
- * policy ({@code EvictionPlanner}, a pure function);</li>
+ * <li>{@code CleanupPass}: the directory scan ({@code DirectoryScanner}), the orphan
+ * sweep ({@code TempFileSweeper}), the eviction policy ({@code EvictionPlanner}, a pure
+ * function) and times in the future ({@code ClockSkew});</li>
  * <li>{@link io.github.chicorycache.directory.BackgroundCleanup}: the executor, the lock
  * and closing;</li>
  * <li>{@link io.github.chicorycache.directory.DirectoryStatsCounter}: the

@@ -1,5 +1,6 @@
 package io.github.chicorycache.spi;
 
+import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -51,10 +52,16 @@ public final class FaultRecorder {
 		this.count.increment();
 		this.last.set(new CacheFault(kind, full, this.clock.instant()));
 		if (this.logged.add(kind)) {
-			this.logger.log(Level.WARNING,
-					"Chicory cache " + kind.name().toLowerCase(Locale.ROOT) + " failure (the cache goes on "
-							+ "without it; further failures of this kind are logged at DEBUG): " + full,
-					cause);
+			String warning = "Chicory cache " + kind.name().toLowerCase(Locale.ROOT) + " failure (the cache goes on "
+					+ "without it; further failures of this kind are logged at DEBUG): " + full;
+			// An I/O failure (a directory that cannot be created or written) is said in
+			// one
+			// line, which names the exception; its stack trace only helps at DEBUG.
+			this.logger.log(Level.WARNING, warning, (cause instanceof IOException) ? null : cause);
+			if (cause instanceof IOException) {
+				this.logger.log(Level.DEBUG, "Stack trace of the " + kind.name().toLowerCase(Locale.ROOT) + " failure",
+						cause);
+			}
 		}
 		else {
 			this.logger.log(Level.DEBUG,

@@ -67,11 +67,11 @@ class EntryCodecTests {
 		byte[] payload = payload(5000);
 		Path file = Files.write(this.temp.resolve("entry"), encode(KEY, CREATED, payload));
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-			assertThat(EntryCodec.read(channel, KEY)).isEqualTo(payload);
+			assertThat(EntryCodec.read(channel, KEY, Long.MAX_VALUE)).isEqualTo(payload);
 		}
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
 			assertThatExceptionOfType(EntryCodec.CorruptEntryException.class)
-				.isThrownBy(() -> EntryCodec.read(channel, OTHER_KEY))
+				.isThrownBy(() -> EntryCodec.read(channel, OTHER_KEY, Long.MAX_VALUE))
 				.withMessageContaining("belongs to key " + KEY);
 		}
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -90,7 +90,7 @@ class EntryCodecTests {
 		Path path = Files.write(this.temp.resolve("entry"), file);
 		try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
 			assertThatExceptionOfType(EntryCodec.CorruptEntryException.class)
-				.isThrownBy(() -> EntryCodec.read(channel, KEY))
+				.isThrownBy(() -> EntryCodec.read(channel, KEY, Long.MAX_VALUE))
 				.withMessageContaining("does not match");
 		}
 	}

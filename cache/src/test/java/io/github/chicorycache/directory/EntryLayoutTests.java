@@ -85,6 +85,19 @@ class EntryLayoutTests {
 	}
 
 	@Test
+	void directoriesOfTheCacheAreTheLevelsOfTheEntryPaths() {
+		for (String directory : new String[] { ".tmp", "v1", "sha-256", "v1/sha-256", "sha-256/kr", "v1/sha-256/kr" }) {
+			assertThat(EntryLayout.isDirectoryPath(Path.of(directory))).as(directory).isTrue();
+		}
+		for (String other : new String[] { ".git", "v1/.tmp", "sha-256/a.b", "v1/sha-256/kr/x", "Upper", "a/b/c" }) {
+			assertThat(EntryLayout.isDirectoryPath(Path.of(other))).as(other).isFalse();
+		}
+		Path file = this.layout.entryPath("v1", CacheKey.parse("sha-256:KRgyTkCm43c34ksqtA8gmdDw4YCfquC2G0qfIFCpb+w="));
+		assertThat(this.layout.directoriesOf(file)).containsExactly(this.layout.root().resolve("v1"),
+				this.layout.root().resolve("v1/sha-256"), this.layout.root().resolve("v1/sha-256/kr"));
+	}
+
+	@Test
 	void namespacesArePlainLowerCaseSegments() {
 		assertThat(EntryLayout.validateNamespace("chicory-1.7.5")).isEqualTo("chicory-1.7.5");
 		assertThatIllegalArgumentException().isThrownBy(() -> EntryLayout.validateNamespace(".tmp"))

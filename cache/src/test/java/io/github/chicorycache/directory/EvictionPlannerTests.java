@@ -23,8 +23,8 @@ class EvictionPlannerTests {
 	@Test
 	void withinTheLimitsNothingIsEvicted() {
 		List<EntryFile> entries = entries(10, 100);
-		assertThat(EvictionPlanner.plan(entries, new CacheLimits(1000, 10, null), NOW)).isEmpty();
-		assertThat(EvictionPlanner.plan(List.of(), new CacheLimits(1, 1, Duration.ofSeconds(1)), NOW)).isEmpty();
+		assertThat(EvictionPlanner.plan(entries, 0, new CacheLimits(1000, 10, null), NOW)).isEmpty();
+		assertThat(EvictionPlanner.plan(List.of(), 0, new CacheLimits(1, 1, Duration.ofSeconds(1)), NOW)).isEmpty();
 	}
 
 	@Test
@@ -32,7 +32,7 @@ class EvictionPlannerTests {
 		List<EntryFile> entries = entries(11, 100);
 		// listed in any order: the plan follows last access
 		java.util.Collections.reverse(entries);
-		List<EvictionPlanner.Eviction> plan = EvictionPlanner.plan(entries, new CacheLimits(10_000, 10, null), NOW);
+		List<EvictionPlanner.Eviction> plan = EvictionPlanner.plan(entries, 0, new CacheLimits(10_000, 10, null), NOW);
 		assertThat(plan).extracting(EvictionPlanner.Eviction::cause).containsOnly(EvictionCause.COUNT);
 		assertThat(names(plan)).containsExactly("e0", "e1");
 	}
@@ -40,7 +40,7 @@ class EvictionPlannerTests {
 	@Test
 	void overTheSizeLimitTheLeastRecentlyUsedGoDownToNinetyPercentOfTheSize() {
 		List<EntryFile> entries = entries(11, 100);
-		List<EvictionPlanner.Eviction> plan = EvictionPlanner.plan(entries, new CacheLimits(1000, 100, null), NOW);
+		List<EvictionPlanner.Eviction> plan = EvictionPlanner.plan(entries, 0, new CacheLimits(1000, 100, null), NOW);
 		assertThat(plan).extracting(EvictionPlanner.Eviction::cause).containsOnly(EvictionCause.SIZE);
 		assertThat(names(plan)).containsExactly("e0", "e1");
 	}
@@ -48,7 +48,7 @@ class EvictionPlannerTests {
 	@Test
 	void theCauseIsCountWhileTheCountIsOverItsTargetThenSize() {
 		List<EntryFile> entries = entries(12, 100);
-		List<EvictionPlanner.Eviction> plan = EvictionPlanner.plan(entries, new CacheLimits(800, 11, null), NOW);
+		List<EvictionPlanner.Eviction> plan = EvictionPlanner.plan(entries, 0, new CacheLimits(800, 11, null), NOW);
 		// 12 > 11 entries: down to 9 entries (count), then to 720 bytes (size)
 		assertThat(plan).extracting(EvictionPlanner.Eviction::cause)
 			.containsExactly(EvictionCause.COUNT, EvictionCause.COUNT, EvictionCause.COUNT, EvictionCause.SIZE,
@@ -61,7 +61,7 @@ class EvictionPlannerTests {
 		entries.add(entry("old", 100, NOW.minus(Duration.ofHours(2))));
 		entries.add(entry("borderline", 100, NOW.minus(Duration.ofHours(1))));
 		entries.add(entry("young", 100, NOW.minusSeconds(1)));
-		List<EvictionPlanner.Eviction> plan = EvictionPlanner.plan(entries,
+		List<EvictionPlanner.Eviction> plan = EvictionPlanner.plan(entries, 0,
 				new CacheLimits(CacheLimits.DEFAULT_MAX_SIZE_BYTES, 1000, Duration.ofHours(1)), NOW);
 		assertThat(plan).singleElement().satisfies((eviction) -> {
 			assertThat(eviction.entry().path().getFileName()).hasToString("old");
@@ -73,7 +73,7 @@ class EvictionPlannerTests {
 	void ageEvictionsThatBringTheCacheUnderTheLimitAreEnough() {
 		List<EntryFile> entries = entries(11, 100);
 		entries.set(5, entry("expired", 100, NOW.minus(Duration.ofDays(2))));
-		List<EvictionPlanner.Eviction> plan = EvictionPlanner.plan(entries,
+		List<EvictionPlanner.Eviction> plan = EvictionPlanner.plan(entries, 0,
 				new CacheLimits(10_000, 10, Duration.ofDays(1)), NOW);
 		assertThat(names(plan)).containsExactly("expired");
 	}
@@ -81,17 +81,17 @@ class EvictionPlannerTests {
 	@Test
 	void theMostRecentlyUsedEntryIsKeptIfItFitsOnItsOwn() {
 		List<EntryFile> entries = entries(2, 100);
-		assertThat(names(EvictionPlanner.plan(entries, new CacheLimits(1000, 1, null), NOW))).containsExactly("e0");
+		assertThat(names(EvictionPlanner.plan(entries, 0, new CacheLimits(1000, 1, null), NOW))).containsExactly("e0");
 		// a single entry larger than the size limit does not fit, and goes too
 		List<EntryFile> huge = List.of(entry("huge", 2000, NOW));
-		assertThat(names(EvictionPlanner.plan(huge, new CacheLimits(1000, 10, null), NOW))).containsExactly("huge");
+		assertThat(names(EvictionPlanner.plan(huge, 0, new CacheLimits(1000, 10, null), NOW))).containsExactly("huge");
 	}
 
 	@Test
 	void oneLargeEntryEvictsSeveralSmallOnes() {
 		List<EntryFile> entries = entries(8, 100);
 		entries.add(entry("large", 400, NOW.plusSeconds(100)));
-		List<EvictionPlanner.Eviction> plan = EvictionPlanner.plan(entries, new CacheLimits(1000, 100, null), NOW);
+		List<EvictionPlanner.Eviction> plan = EvictionPlanner.plan(entries, 0, new CacheLimits(1000, 100, null), NOW);
 		assertThat(names(plan)).containsExactly("e0", "e1", "e2");
 	}
 

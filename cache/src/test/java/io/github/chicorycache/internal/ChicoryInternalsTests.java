@@ -2,6 +2,12 @@ package io.github.chicorycache.internal;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
 
@@ -15,6 +21,7 @@ import io.github.chicorycache.CompilerFixtures;
 import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,6 +41,37 @@ class ChicoryInternalsTests {
 	void readsTheParsersDigestAlgorithmAndNoPropertyDiffersFromItsDefault() {
 		assertThat(ChicoryInternals.digestAlgorithm()).isEqualTo("SHA-256");
 		assertThat(ChicoryInternals.compilerSystemProperties()).isEmpty();
+	}
+
+	@Test
+	void aJvmWithAnotherDigestAlgorithmGetsItsOwnNamespaceAndLoadComputesTheParsersDigest(@TempDir Path root)
+			throws Exception {
+		Map<String, String> first = runWorker(root, "SHA-512");
+		assertThat(first.get("digest")).startsWith("sha-512:")
+			.isEqualTo(first.get("parser"))
+			.isEqualTo(first.get("module"));
+		assertThat(first.get("namespace")).isNotEqualTo(ChicoryCompiler.builder().build().namespace());
+		assertThat(first.get("sources")).isEqualTo("COMPILER,MEMORY");
+		assertThat(first.get("result")).isEqualTo("6");
+		Map<String, String> second = runWorker(root, "SHA-512");
+		assertThat(second.get("namespace")).isEqualTo(first.get("namespace"));
+		assertThat(second.get("sources")).isEqualTo("DISK,MEMORY");
+		assertThat(second.get("result")).isEqualTo("6");
+	}
+
+	private static Map<String, String> runWorker(Path root, String algorithm) throws Exception {
+		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-XX:TieredStopAtLevel=1", "-D" + ChicoryInternals.DIGEST_ALGORITHM_PROPERTY + "=" + algorithm, "-cp",
+				System.getProperty("java.class.path"), DigestAlgorithmWorker.class.getName(), root.toString());
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();
+		assertThat(process.exitValue()).as(output).isZero();
+		Map<String, String> values = new HashMap<>();
+		output.lines()
+			.filter((line) -> line.contains("="))
+			.forEach((line) -> values.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1)));
+		return values;
 	}
 
 	@Test

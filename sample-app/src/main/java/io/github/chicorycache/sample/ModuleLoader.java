@@ -15,8 +15,8 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Parses and compiles modules through the {@link ChicoryCompiler}, logging where the
- * compiled code came from.
+ * Parses and compiles modules through the {@link ChicoryCompiler}, logging each module's
+ * name and digest (the starter logs where its compiled code came from).
  */
 @Component
 public class ModuleLoader {
@@ -41,8 +41,10 @@ public class ModuleLoader {
 		long parsed = System.nanoTime();
 		Compilation compilation = this.compiler.compile(module);
 		CompilationEvent event = compilation.event();
-		logger.info(String.format("Module %s (%,d bytes): parsed in %d ms, compiled code from %s in %d ms", name,
-				bytes.length, (parsed - start) / 1_000_000, event.source(), event.duration().toMillis()));
+		// The starter logs where the compiled code came from, by digest; this names the
+		// module.
+		logger.info(String.format("Module %s (%,d bytes, %s): parsed in %d ms", name, bytes.length, module.digest(),
+				(parsed - start) / 1_000_000));
 		return new LoadedModule(module, compilation.machineFactory(), event);
 	}
 

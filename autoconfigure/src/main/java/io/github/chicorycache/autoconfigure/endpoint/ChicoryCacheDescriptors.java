@@ -60,11 +60,71 @@ public final class ChicoryCacheDescriptors {
 	 * @param lastCleanup the last cleanup pass, {@code null} if none completed
 	 * @param lastFault the last absorbed failure, {@code null} if none happened
 	 * @param compiler the compiler statistics
+	 * @param remote the remote tier behind the directory cache, {@code null} without one
 	 */
 	public record CacheDescriptor(@Nullable String directory, String namespace, String chicoryVersion, boolean enabled,
 			boolean readOnly, boolean writable, @Nullable LimitsDescriptor limits, @Nullable StatsDescriptor stats,
-			@Nullable CleanupDescriptor lastCleanup, @Nullable FaultDescriptor lastFault,
-			CompilerDescriptor compiler) implements OperationResponseBody {
+			@Nullable CleanupDescriptor lastCleanup, @Nullable FaultDescriptor lastFault, CompilerDescriptor compiler,
+			@Nullable RemoteDescriptor remote) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * A remote tier behind the directory cache (the Redis tier of a fleet), as its
+	 * {@link RemoteTierReporter} describes it: counters since it started (or since the
+	 * last {@code reset-stats} in the endpoint's report) and its state.
+	 *
+	 * @param endpoint where the tier's server is, never with credentials
+	 * @param publishing whether this instance publishes entries ({@code false}:
+	 * verify-only)
+	 * @param breaker the circuit breaker: {@code closed}, {@code open} (the server is
+	 * skipped) or {@code half_open}
+	 * @param hits lookups answered with a verified entry
+	 * @param misses lookups not answered
+	 * @param puts entries published
+	 * @param rejected entries refused by verification (forged, altered, moved, unknown
+	 * key)
+	 * @param droppedPublishes publishes given up (queue full, server unavailable)
+	 * @param fleetWaits lookups that waited for another instance compiling the module
+	 * @param faults failures absorbed
+	 * @param lastFault the last absorbed failure, {@code null} if none happened
+	 */
+	public record RemoteDescriptor(String endpoint, boolean publishing, String breaker, long hits, long misses,
+			long puts, long rejected, long droppedPublishes, long fleetWaits, long faults,
+			@Nullable FaultDescriptor lastFault) {
+
+		/**
+		 * Creates a descriptor.
+		 * @param endpoint where the tier's server is, without credentials
+		 * @param publishing whether this instance publishes entries
+		 * @param breaker the circuit breaker's state
+		 * @param hits lookups answered
+		 * @param misses lookups not answered
+		 * @param puts entries published
+		 * @param rejected entries refused by verification
+		 * @param droppedPublishes publishes given up
+		 * @param fleetWaits lookups that waited for another instance
+		 * @param faults failures absorbed
+		 * @param lastFault the last absorbed failure, or {@code null}
+		 * @return the descriptor
+		 */
+		public static RemoteDescriptor of(String endpoint, boolean publishing, Enum<?> breaker, long hits, long misses,
+				long puts, long rejected, long droppedPublishes, long fleetWaits, long faults,
+				@Nullable CacheFault lastFault) {
+			return new RemoteDescriptor(endpoint, publishing, lower(breaker), hits, misses, puts, rejected,
+					droppedPublishes, fleetWaits, faults, FaultDescriptor.of(lastFault));
+		}
+
+		RemoteDescriptor minus(RemoteDescriptor earlier) {
+			return new RemoteDescriptor(this.endpoint, this.publishing, this.breaker, sub(this.hits, earlier.hits),
+					sub(this.misses, earlier.misses), sub(this.puts, earlier.puts),
+					sub(this.rejected, earlier.rejected), sub(this.droppedPublishes, earlier.droppedPublishes),
+					sub(this.fleetWaits, earlier.fleetWaits), sub(this.faults, earlier.faults), this.lastFault);
+		}
+
+		private static long sub(long a, long b) {
+			return Math.max(0, a - b);
+		}
 
 	}
 
@@ -130,10 +190,11 @@ public final class ChicoryCacheDescriptors {
 	 * compilation
 	 * @param faults cache failures the compiler absorbed
 	 * @param lastFault the last of those, {@code null} if none happened
+	 * @param droppedStores compiled modules not stored because the store queue was full
 	 */
 	public record CompilerDescriptor(Map<String, SourceDescriptor> compilations, long recovered, long failures,
 			long memoryEntries, long memoryBytes, @JsonInclude(Include.ALWAYS) @Nullable Long timeSavedMillis,
-			long faults, @Nullable FaultDescriptor lastFault) {
+			long faults, @Nullable FaultDescriptor lastFault, long droppedStores) {
 
 		static CompilerDescriptor of(CompilerStats stats) {
 			Map<String, SourceDescriptor> compilations = new LinkedHashMap<>();
@@ -143,7 +204,7 @@ public final class ChicoryCacheDescriptors {
 			}
 			return new CompilerDescriptor(compilations, stats.recovered(), stats.failures(), stats.memoryEntries(),
 					stats.memoryBytes(), (stats.timeSaved() != null) ? stats.timeSaved().toMillis() : null,
-					stats.faults(), FaultDescriptor.of(stats.lastFault()));
+					stats.faults(), FaultDescriptor.of(stats.lastFault()), stats.droppedStores());
 		}
 
 	}

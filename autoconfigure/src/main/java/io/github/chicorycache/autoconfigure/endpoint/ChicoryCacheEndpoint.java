@@ -19,6 +19,7 @@ import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.Ent
 import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.FaultDescriptor;
 import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.LimitsDescriptor;
 import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.MessageDescriptor;
+import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.RemoteDescriptor;
 import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.RemovalDescriptor;
 import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.StatsDescriptor;
 import org.jspecify.annotations.Nullable;
@@ -65,6 +66,13 @@ public class ChicoryCacheEndpoint {
 	 */
 	private volatile CacheStats statsBaseline = CacheStats.ZERO;
 
+	private final @Nullable RemoteTierReporter remote;
+
+	/**
+	 * The remote tier's counters at the last {@code reset-stats}.
+	 */
+	private volatile @Nullable RemoteDescriptor remoteBaseline;
+
 	/**
 	 * Creates an endpoint.
 	 * @param compiler the compiler
@@ -73,8 +81,20 @@ public class ChicoryCacheEndpoint {
 	 * application's own)
 	 */
 	public ChicoryCacheEndpoint(ChicoryCompiler compiler, @Nullable DirectoryCache cache) {
+		this(compiler, cache, null);
+	}
+
+	/**
+	 * Creates an endpoint that also shows a remote tier behind the directory cache.
+	 * @param compiler the compiler
+	 * @param cache the directory cache, {@code null} if there is none
+	 * @param remote the remote tier's reporter, {@code null} if there is none
+	 */
+	public ChicoryCacheEndpoint(ChicoryCompiler compiler, @Nullable DirectoryCache cache,
+			@Nullable RemoteTierReporter remote) {
 		this.compiler = compiler;
 		this.cache = cache;
+		this.remote = remote;
 	}
 
 	/**
@@ -87,13 +107,23 @@ public class ChicoryCacheEndpoint {
 		DirectoryCache cache = this.cache;
 		if (cache == null) {
 			return new CacheDescriptor(null, this.compiler.namespace(), this.compiler.chicoryVersion(),
-					this.compiler.cache() != null, false, false, null, null, null, null, compiler);
+					this.compiler.cache() != null, false, false, null, null, null, null, compiler, remote());
 		}
 		CacheStats stats = cache.stats().minus(this.statsBaseline);
 		return new CacheDescriptor(cache.root().toString(), this.compiler.namespace(), this.compiler.chicoryVersion(),
 				true, cache.isReadOnly(), cache.isWritable(), LimitsDescriptor.of(cache.limits()),
 				StatsDescriptor.of(stats), CleanupDescriptor.of(stats.lastCleanup()),
-				FaultDescriptor.of((stats.faults() > 0) ? stats.lastFault() : null), compiler);
+				FaultDescriptor.of((stats.faults() > 0) ? stats.lastFault() : null), compiler, remote());
+	}
+
+	private @Nullable RemoteDescriptor remote() {
+		RemoteTierReporter remote = this.remote;
+		if (remote == null) {
+			return null;
+		}
+		RemoteDescriptor baseline = this.remoteBaseline;
+		RemoteDescriptor current = remote.describe();
+		return (baseline != null) ? current.minus(baseline) : current;
 	}
 
 	/**
@@ -206,6 +236,7 @@ public class ChicoryCacheEndpoint {
 			}
 			case "reset-stats" -> {
 				this.statsBaseline = (cache != null) ? cache.stats() : CacheStats.ZERO;
+				this.remoteBaseline = (this.remote != null) ? this.remote.describe() : null;
 				yield new MessageDescriptor("Statistics reset");
 			}
 			default -> {

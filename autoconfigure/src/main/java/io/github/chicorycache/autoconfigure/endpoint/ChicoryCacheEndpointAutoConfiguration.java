@@ -27,8 +27,9 @@ public final class ChicoryCacheEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ChicoryCacheEndpoint chicoryCacheEndpoint(ChicoryCompiler compiler, ObjectProvider<DirectoryCache> cache) {
-		return new ChicoryCacheEndpoint(compiler, cache.getIfUnique());
+	ChicoryCacheEndpoint chicoryCacheEndpoint(ChicoryCompiler compiler, ObjectProvider<DirectoryCache> cache,
+			ObjectProvider<RemoteTierReporter> remote) {
+		return new ChicoryCacheEndpoint(compiler, cache.getIfUnique(), remote.getIfUnique());
 	}
 
 	@Bean

@@ -1,0 +1,140 @@
+package io.github.chicorycache;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.wasm.WasmModule;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Only regular files are opened as entries (issue 11, case 4): a FIFO named like an entry
+ * used to block {@code get} and {@code compile} forever in {@code open}. Now it is a
+ * miss, counted and removed, and nothing ever opens it. The timeout runs each test on a
+ * thread of its own, so that a regression fails instead of hanging the build.
+ */
+@ExtendWith(QuietCacheLog.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class DirectoryCacheSpecialFileTests {
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void fifoNamedLikeAnEntryIsAMissCountedAndRemoved() throws Exception {
+		Path root = this.temp.resolve("cache");
+		String key = CacheFixtures.key(1);
+		try (DirectoryCache cache = direct(root).build()) {
+			Path fifo = mkfifo(CacheFixtures.expectedPath(root, key));
+			assertThat(cache.get(key)).isNull();
+			CacheStats stats = cache.stats();
+			assertThat(stats.misses()).isOne();
+			assertThat(stats.faults()).isOne();
+			assertThat(stats.lastFault().kind()).isEqualTo(CacheFault.Kind.READ);
+			assertThat(stats.lastFault().message()).contains(fifo.toString())
+				.contains("special file")
+				.contains("removed");
+			assertThat(Files.exists(fifo, LinkOption.NOFOLLOW_LINKS)).isFalse();
+			// and the key works again
+			cache.putIfAbsent(key, new byte[] { 1 });
+			assertThat(cache.get(key)).containsExactly(1);
+		}
+	}
+
+	@Test
+	void socketNamedLikeAnEntryIsAMissCountedAndRemoved() throws Exception {
+		Path root = this.temp.resolve("cache");
+		String key = CacheFixtures.key(1);
+		try (DirectoryCache cache = direct(root).build()) {
+			Path socketFile = CacheFixtures.expectedPath(root, key);
+			Files.createDirectories(socketFile.getParent());
+			try (ServerSocketChannel socket = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+				socket.bind(UnixDomainSocketAddress.of(socketFile));
+				assertThat(cache.get(key)).isNull();
+			}
+			assertThat(cache.stats().misses()).isOne();
+			assertThat(cache.stats().lastFault().message()).contains("special file").contains("removed");
+			assertThat(Files.exists(socketFile, LinkOption.NOFOLLOW_LINKS)).isFalse();
+		}
+	}
+
+	@Test
+	void fifoInPlaceOfAModulesEntryDoesNotStopItsCompilation() throws Exception {
+		Path root = this.temp.resolve("cache");
+		WasmModule module = ChicoryFixtures.countVowelsModule();
+		try (DirectoryCache cache = direct(root).build()) {
+			mkfifo(CacheFixtures.expectedPath(root, module.digest()));
+			Instance instance = ChicoryFixtures.compile(module, cache);
+			assertThat(ChicoryFixtures.countVowels(instance, ChicoryFixtures.HELLO)).isEqualTo(3);
+			// the compilation stored its entry where the FIFO was
+			Instance cached = ChicoryFixtures.compile(ChicoryFixtures.countVowelsModule(), cache);
+			assertThat(ChicoryFixtures.countVowels(cached, ChicoryFixtures.HELLO)).isEqualTo(3);
+			assertThat(cache.stats().hits()).isOne();
+		}
+	}
+
+	@Test
+	void fifosAreNeverOpenedByListingsCleanupOrTheOrphanSweep() throws Exception {
+		Path root = this.temp.resolve("cache");
+		String key = CacheFixtures.key(1);
+		try (DirectoryCache cache = direct(root).withTempFileMaxAge(Duration.ZERO).build()) {
+			cache.putIfAbsent(CacheFixtures.key(2), new byte[] { 2 });
+			Path entryFifo = mkfifo(CacheFixtures.expectedPath(root, key));
+			Path tempFifo = mkfifo(root.resolve(DirectoryCache.TEMP_DIRECTORY).resolve("pid1-1.tmp"));
+			assertThat(cache.entries()).extracting(CacheEntry::key).containsExactly(CacheFixtures.key(2));
+			assertThat(cache.entry(key)).isEmpty();
+			CleanupResult result = cache.cleanup();
+			assertThat(result.entriesAfter()).isOne();
+			// a FIFO in the temporary directory is swept like an orphan, without opening
+			// it
+			assertThat(result.tempFilesDeleted()).isOne();
+			assertThat(Files.exists(tempFifo, LinkOption.NOFOLLOW_LINKS)).isFalse();
+			assertThat(cache.evict(key)).isFalse();
+			assertThat(cache.clear().evictedTotal()).isOne();
+			assertThat(Files.exists(entryFifo, LinkOption.NOFOLLOW_LINKS)).isTrue();
+		}
+	}
+
+	@Test
+	void readOnlyCacheLeavesAFifoInPlaceWithoutOpeningIt() throws Exception {
+		Path root = this.temp.resolve("cache");
+		String key = CacheFixtures.key(1);
+		Path fifo = mkfifo(CacheFixtures.expectedPath(root, key));
+		try (DirectoryCache cache = direct(root).withReadOnly(true).build()) {
+			assertThat(cache.get(key)).isNull();
+			assertThat(cache.get(key)).isNull();
+			assertThat(cache.stats().misses()).isEqualTo(2);
+			assertThat(cache.stats().lastFault().message()).contains("left in place");
+		}
+		assertThat(Files.exists(fifo, LinkOption.NOFOLLOW_LINKS)).isTrue();
+	}
+
+	/**
+	 * Creates a FIFO (with its missing parents) with the system's {@code mkfifo}.
+	 */
+	static Path mkfifo(Path path) throws IOException, InterruptedException {
+		Files.createDirectories(path.getParent());
+		Process process = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
+		assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("mkfifo exited").isTrue();
+		assertThat(process.exitValue()).as(new String(process.getInputStream().readAllBytes())).isZero();
+		assertThat(path).satisfies((fifo) -> assertThat(Files.isRegularFile(fifo)).isFalse());
+		return path;
+	}
+
+	private static DirectoryCache.Builder direct(Path root) {
+		return DirectoryCache.builder(root).withExecutor(CacheFixtures.DIRECT);
+	}
+
+}
