@@ -4,6 +4,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -17,6 +19,8 @@ import com.dylibso.chicory.wasm.WasmModule;
 import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.CompilationSource;
 import io.github.chicorycache.DirectoryCache;
+import io.github.chicorycache.redis.RedisCacheTier;
+import io.github.chicorycache.testsupport.RedisServerProcess;
 
 /**
  * The in-JVM ratios, measured so that neither a loaded machine nor warmed-up objects
@@ -41,7 +45,13 @@ import io.github.chicorycache.DirectoryCache;
  * the bytes and a plain-file hit;</li>
  * <li>{@code loadHit}: {@code ChicoryCompiler.load(bytes)} over a {@code DirectoryCache}
  * holding the entry {@code load} stored;</li>
- * <li>{@code loadReuse}: {@code load(bytes)} of bytes this compiler loaded before.</li>
+ * <li>{@code loadReuse}: {@code load(bytes)} of bytes this compiler loaded before;</li>
+ * <li>{@code remoteHit}: {@code ChicoryCompiler} over a new, empty {@code DirectoryCache}
+ * behind the Redis tier, on a {@code redis-server} that the harness starts on a free
+ * loopback port and that holds the entry: get from Redis, verify, copy into the local
+ * directory, load. The tier (its connection) lives as long as the harness, as in a
+ * process; the local cache and the compiler are new for each call. Left out when no
+ * {@code redis-server} is installed ({@code REDIS_SERVER} names another binary).</li>
  * </ul>
  * <p>
  * Usage:
@@ -61,7 +71,8 @@ public final class PairedHarness {
 			{ "missVsBare", "miss", "bareCompile" }, { "diskHitVsReuse", "diskHit", "reuse" },
 			{ "diskHitVsPlainFileHit", "diskHit", "plainFileHit" },
 			{ "plainFileHitVsMapHit", "plainFileHit", "mapHit" }, { "bareVsDiskHit", "bareCompile", "diskHit" },
-			{ "loadHitVsUpstreamWarm", "loadHit", "upstreamWarm" }, { "loadHitVsDiskHit", "loadHit", "diskHit" } };
+			{ "loadHitVsUpstreamWarm", "loadHit", "upstreamWarm" }, { "loadHitVsDiskHit", "loadHit", "diskHit" },
+			{ "remoteHitVsDiskHit", "remoteHit", "diskHit" }, { "bareVsRemoteHit", "bareCompile", "remoteHit" } };
 
 	private PairedHarness() {
 	}
@@ -72,17 +83,24 @@ public final class PairedHarness {
 		int maxRounds = Integer.parseInt(args[2]);
 		long budget = (long) (Double.parseDouble(args[3]) * 1e9);
 		String[] modules = (args.length > 4) ? Arrays.copyOfRange(args, 4, args.length) : BenchSupport.REAL_MODULES;
-		StringBuilder json = new StringBuilder("{\"results\": [\n");
-		for (int m = 0; m < modules.length; m++) {
-			json.append(run(modules[m], minRounds, maxRounds, budget)).append((m < modules.length - 1) ? ",\n" : "\n");
+		boolean remote = Files.isExecutable(RedisServerProcess.binary());
+		if (!remote) {
+			System.out.println("No " + RedisServerProcess.binary() + ": the remote hit is not measured");
+		}
+		StringBuilder json = new StringBuilder("{\"remote\": " + remote + ", \"results\": [\n");
+		try (Remote redis = remote ? Remote.start() : null) {
+			for (int m = 0; m < modules.length; m++) {
+				json.append(run(modules[m], minRounds, maxRounds, budget, redis))
+					.append((m < modules.length - 1) ? ",\n" : "\n");
+			}
 		}
 		json.append("]}\n");
 		Files.createDirectories(output.toAbsolutePath().getParent());
 		Files.writeString(output, json);
 	}
 
-	private static String run(String name, int minRounds, int maxRounds, long budget) throws Exception {
-		Fixture fixture = new Fixture(name);
+	private static String run(String name, int minRounds, int maxRounds, long budget, Remote remote) throws Exception {
+		Fixture fixture = new Fixture(name, remote);
 		try {
 			List<Variant> variants = fixture.variants();
 			// One warm-up round: class loading and the first JIT passes.
@@ -116,6 +134,9 @@ public final class PairedHarness {
 			for (int r = 0; r < RATIOS.length; r++) {
 				List<double[]> numerator = samples.get(RATIOS[r][1]);
 				List<double[]> denominator = samples.get(RATIOS[r][2]);
+				if (numerator == null || denominator == null) {
+					continue;
+				}
 				double[] wall = new double[rounds];
 				double[] cpu = new double[rounds];
 				for (int i = 0; i < rounds; i++) {
@@ -250,7 +271,10 @@ public final class PairedHarness {
 
 		private final DirectoryCache reuseCache;
 
-		Fixture(String name) throws Exception {
+		private final Remote remote;
+
+		Fixture(String name, Remote remote) throws Exception {
+			this.remote = remote;
 			byte[] bytes = BenchSupport.moduleBytes(name, 0);
 			this.bytes = bytes;
 			this.moduleBytes = bytes.length;
@@ -268,6 +292,9 @@ public final class PairedHarness {
 			try (DirectoryCache cache = BenchSupport.directoryCache(this.loadDirectory);
 					ChicoryCompiler compiler = BenchSupport.compiler(cache, false)) {
 				require(compiler.load(bytes).event().source(), CompilationSource.COMPILER);
+			}
+			if (remote != null) {
+				remote.publish(this.module);
 			}
 			this.reuseCache = BenchSupport.directoryCache(this.loadDirectory);
 			this.reuseCompiler = BenchSupport.compiler(this.reuseCache, true);
@@ -327,6 +354,18 @@ public final class PairedHarness {
 					() -> new Prepared.Run(
 							() -> checked(this.reuseCompiler.compile(wasm).event().source(), CompilationSource.MEMORY),
 							NOTHING)));
+			if (this.remote != null) {
+				variants.add(new Variant("remoteHit", () -> {
+					Path fresh = BenchSupport.freshDirectory("paired-remote");
+					DirectoryCache cache = BenchSupport.directoryCache(fresh);
+					ChicoryCompiler compiler = BenchSupport.compiler(this.remote.tier().over(cache), false);
+					return new Prepared.Run(
+							() -> checked(compiler.compile(wasm).event().source(), CompilationSource.REMOTE), () -> {
+								close(compiler, cache);
+								BenchSupport.deleteTree(fresh);
+							});
+				}));
+			}
 			variants.add(new Variant("loadReuse", () -> new Prepared.Run(
 					() -> checked(this.reuseCompiler.load(this.bytes).event().source(), CompilationSource.MEMORY),
 					NOTHING)));
@@ -354,6 +393,68 @@ public final class PairedHarness {
 			if (!String.valueOf(actual).equals(String.valueOf(expected))) {
 				throw new IllegalStateException("Expected " + expected + " but was " + actual);
 			}
+		}
+
+	}
+
+	/**
+	 * A {@code redis-server} on a free loopback port and one connected, publishing tier
+	 * on it.
+	 */
+	private static final class Remote implements AutoCloseable {
+
+		private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(60);
+
+		private final Path directory;
+
+		private final RedisServerProcess server;
+
+		private final RedisCacheTier tier;
+
+		private Remote(Path directory, RedisServerProcess server, RedisCacheTier tier) {
+			this.directory = directory;
+			this.server = server;
+			this.tier = tier;
+		}
+
+		static Remote start() {
+			Path directory = BenchSupport.freshDirectory("redis");
+			RedisServerProcess server = RedisServerProcess.start(directory);
+			byte[] secret = new byte[32];
+			new SecureRandom().nextBytes(secret);
+			RedisCacheTier tier = RedisCacheTier.builder(server.host(), server.port()).withSecret(secret).build();
+			return new Remote(directory, server, tier);
+		}
+
+		RedisCacheTier tier() {
+			return this.tier;
+		}
+
+		/**
+		 * Compiles a module over an empty local directory behind the tier, so that its
+		 * entry is published to Redis, and waits until it is there.
+		 */
+		void publish(WasmModule module) throws InterruptedException {
+			Path local = BenchSupport.freshDirectory("redis-publish");
+			try (DirectoryCache cache = BenchSupport.directoryCache(local);
+					ChicoryCompiler compiler = BenchSupport.compiler(this.tier.over(cache), false)) {
+				Fixture.require(compiler.compile(module).event().source(), CompilationSource.COMPILER);
+			}
+			long deadline = System.nanoTime() + PUBLISH_TIMEOUT.toNanos();
+			while (!this.tier.isPublishQueueEmpty()) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("The entry was not published within " + PUBLISH_TIMEOUT);
+				}
+				Thread.sleep(10);
+			}
+			BenchSupport.deleteTree(local);
+		}
+
+		@Override
+		public void close() {
+			this.tier.close();
+			this.server.close();
+			BenchSupport.deleteTree(this.directory);
 		}
 
 	}
