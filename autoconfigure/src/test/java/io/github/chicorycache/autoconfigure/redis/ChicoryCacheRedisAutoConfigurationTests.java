@@ -190,6 +190,7 @@ class ChicoryCacheRedisAutoConfigurationTests {
 			assertThat(tier.endpoint()).endsWith("/5").doesNotContain("tier-user");
 			assertThat(compile(context)).isEqualTo(CompilationSource.COMPILER);
 			Await.await("the publish as tier-user", 30_000, () -> tier.stats().puts() == 1);
+			Await.await("the lease released", 30_000, tier::isPublishQueueEmpty);
 			assertThat(new String((byte[]) server.command("INFO", "keyspace"))).contains("db5:keys=1");
 		});
 	}
