@@ -9,9 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import com.dylibso.chicory.wasm.Parser;
 import io.github.chicorycache.ChicoryCompiler;
-import io.github.chicorycache.Compilation;
+import io.github.chicorycache.CompilationEvent;
 import io.github.chicorycache.CompilationSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -124,11 +123,14 @@ public class ChicoryCacheWarmup implements SmartLifecycle {
 			}
 			String name = describe(resource);
 			try (InputStream in = resource.getInputStream()) {
-				Compilation compilation = this.compiler.compile(Parser.parse(in.readAllBytes()));
-				modules.put(name, compilation.event().source());
+				// load() rather than parse and compile: a module in the cache is not even
+				// parsed, and the application's own load of the same bytes finds it in
+				// memory.
+				CompilationEvent event = this.compiler.load(in).event();
+				modules.put(name, event.source());
 				if (logger.isDebugEnabled()) {
-					logger.debug("Chicory warm-up: " + name + " from " + compilation.event().source() + " in "
-							+ compilation.event().duration().toMillis() + " ms");
+					logger.debug("Chicory warm-up: " + name + " from " + event.source() + " in "
+							+ event.duration().toMillis() + " ms");
 				}
 			}
 			catch (IOException | RuntimeException | LinkageError ex) {

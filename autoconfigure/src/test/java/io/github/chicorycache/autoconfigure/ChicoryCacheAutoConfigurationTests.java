@@ -29,6 +29,7 @@ import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheEndpoint;
 import io.github.chicorycache.autoconfigure.health.ChicoryCacheHealthIndicator;
 import io.github.chicorycache.autoconfigure.metrics.ChicoryCacheMeterBinder;
 import io.github.chicorycache.autoconfigure.metrics.ChicoryCompilerMeterBinder;
+import io.github.chicorycache.testsupport.Await;
 import io.github.chicorycache.testsupport.MapCache;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,7 @@ class ChicoryCacheAutoConfigurationTests {
 			assertThat(compiler.compile(module).event().source()).isEqualTo(CompilationSource.COMPILER);
 			assertThat(call(compiler, module, "f2", 10)).isEqualTo(13);
 			assertThat(compiler.compile(module(1)).event().source()).isEqualTo(CompilationSource.MEMORY);
+			awaitPuts(cache, 1);
 			compiler.clearMemory();
 			assertThat(compiler.compile(module(1)).event().source()).isEqualTo(CompilationSource.DISK);
 			assertThat(cache.stats().puts()).isEqualTo(1);
@@ -141,6 +143,7 @@ class ChicoryCacheAutoConfigurationTests {
 			for (int seed = 1; seed <= 4; seed++) {
 				compiler.compile(module(seed));
 			}
+			awaitPuts(cache, 4);
 			cache.cleanup();
 			assertThat(cache.entries()).hasSizeLessThanOrEqualTo(2);
 		});
@@ -250,6 +253,7 @@ class ChicoryCacheAutoConfigurationTests {
 			WasmModule module = module(4);
 			compiler.compile(module);
 			assertThat(call(compiler, module, "f2", 1)).isEqualTo(7);
+			awaitPuts(context.getBean(DirectoryCache.class), 1);
 			assertThat(context.getBean(DirectoryCache.class).root().resolve(compiler.namespace())).isDirectory();
 			assertThat(context.getBean(DirectoryCache.class).root().resolve(defaultNamespace)).doesNotExist();
 		});
@@ -260,6 +264,7 @@ class ChicoryCacheAutoConfigurationTests {
 		runnerWithDirectory().withPropertyValues("chicory.cache.memory.max-entries=0").run((context) -> {
 			ChicoryCompiler compiler = context.getBean(ChicoryCompiler.class);
 			assertThat(compiler.compile(module(5)).event().source()).isEqualTo(CompilationSource.COMPILER);
+			awaitPuts(context.getBean(DirectoryCache.class), 1);
 			assertThat(compiler.compile(module(5)).event().source()).isEqualTo(CompilationSource.DISK);
 			assertThat(compiler.stats().memoryEntries()).isZero();
 		});
@@ -270,6 +275,7 @@ class ChicoryCacheAutoConfigurationTests {
 		runnerWithDirectory().withPropertyValues("chicory.cache.memory.max-size=1B").run((context) -> {
 			ChicoryCompiler compiler = context.getBean(ChicoryCompiler.class);
 			compiler.compile(module(6));
+			awaitPuts(context.getBean(DirectoryCache.class), 1);
 			assertThat(compiler.compile(module(6)).event().source()).isEqualTo(CompilationSource.DISK);
 			assertThat(compiler.stats().memoryBytes()).isZero();
 		});
@@ -292,7 +298,7 @@ class ChicoryCacheAutoConfigurationTests {
 			ChicoryCompiler compiler = context.getBean(ChicoryCompiler.class);
 			assertThat(compiler.cache()).isSameAs(userCache);
 			compiler.compile(module(7));
-			assertThat(userCache.entries).hasSize(1);
+			Await.await("the entry stored in the user's cache", 30_000, () -> userCache.entries.size() == 1);
 			compiler.clearMemory();
 			assertThat(compiler.compile(module(7)).event().source()).isEqualTo(CompilationSource.DISK);
 			assertThat(this.temp.resolve("xdg")).doesNotExist();
@@ -543,6 +549,14 @@ class ChicoryCacheAutoConfigurationTests {
 			messages.append(cause.getMessage()).append('\n');
 		}
 		return messages.toString();
+	}
+
+	/**
+	 * Waits until the compiler's background writer stored as many entries: a compilation
+	 * returns before its entry is written.
+	 */
+	static void awaitPuts(DirectoryCache cache, long puts) {
+		Await.await(puts + " entries stored", 30_000, () -> cache.stats().puts() >= puts);
 	}
 
 	private static String namespace(ApplicationContextRunner runner) {

@@ -55,6 +55,7 @@ class ChicoryCacheIntegrationTests {
 			assertThat(result.failures()).isEmpty();
 			assertThat(result.modules()).containsExactly(Map.entry("file:" + module, CompilationSource.COMPILER));
 			DirectoryCache cache = context.getBean(DirectoryCache.class);
+			ChicoryCacheAutoConfigurationTests.awaitPuts(cache, 1);
 			assertThat(cache.stats().puts()).isOne();
 			assertThat(cache.stats().misses()).isOne();
 			namespace = context.getBean(ChicoryCompiler.class).namespace();
@@ -78,6 +79,7 @@ class ChicoryCacheIntegrationTests {
 			assertThat(compilation.event().source()).isEqualTo(CompilationSource.MEMORY);
 			assertThat(compilation.machineFactory()).isNotNull();
 			assertThat(compiler.stats().compilations(CompilationSource.COMPILER)).isZero();
+			assertThat(compiler.load(bytes).event().source()).isEqualTo(CompilationSource.MEMORY);
 		}
 	}
 

@@ -48,6 +48,7 @@ class SampleApplicationIT {
 		Path cache = this.work.resolve("cache");
 		try (Sample first = start(cache, "first")) {
 			this.readme.assertLogged("log-first-start", first.log());
+			first.awaitStored(2);
 			assertThat(first.log()).contains("Module wat2wasm").contains("compiled code from COMPILER");
 			// in the README's order, before anything else touches the cache
 			for (String example : List.of("report", "entries", "absent-entry", "invalid-key", "invalid-limit",
@@ -169,6 +170,20 @@ class SampleApplicationIT {
 				this.process.waitFor(200, TimeUnit.MILLISECONDS);
 			}
 			throw new IllegalStateException("Sample did not start within " + STARTUP_TIMEOUT + ":\n" + log());
+		}
+
+		/**
+		 * Waits until the compiler's background writer stored as many entries: the
+		 * application may answer before it is done.
+		 */
+		void awaitStored(long puts) throws Exception {
+			long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+			while (stat(getJson("/actuator/chicorycache"), "puts") < puts) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("Not " + puts + " entries stored within " + STARTUP_TIMEOUT);
+				}
+				this.process.waitFor(100, TimeUnit.MILLISECONDS);
+			}
 		}
 
 		String log() {

@@ -190,10 +190,11 @@ public final class ChicoryCacheDescriptors {
 	 * compilation
 	 * @param faults cache failures the compiler absorbed
 	 * @param lastFault the last of those, {@code null} if none happened
+	 * @param droppedStores compiled modules not stored because the store queue was full
 	 */
 	public record CompilerDescriptor(Map<String, SourceDescriptor> compilations, long recovered, long failures,
 			long memoryEntries, long memoryBytes, @JsonInclude(Include.ALWAYS) @Nullable Long timeSavedMillis,
-			long faults, @Nullable FaultDescriptor lastFault) {
+			long faults, @Nullable FaultDescriptor lastFault, long droppedStores) {
 
 		static CompilerDescriptor of(CompilerStats stats) {
 			Map<String, SourceDescriptor> compilations = new LinkedHashMap<>();
@@ -203,7 +204,7 @@ public final class ChicoryCacheDescriptors {
 			}
 			return new CompilerDescriptor(compilations, stats.recovered(), stats.failures(), stats.memoryEntries(),
 					stats.memoryBytes(), (stats.timeSaved() != null) ? stats.timeSaved().toMillis() : null,
-					stats.faults(), FaultDescriptor.of(stats.lastFault()));
+					stats.faults(), FaultDescriptor.of(stats.lastFault()), stats.droppedStores());
 		}
 
 	}

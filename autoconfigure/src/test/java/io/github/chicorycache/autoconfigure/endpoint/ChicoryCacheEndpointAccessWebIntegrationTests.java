@@ -62,7 +62,7 @@ class ChicoryCacheEndpointAccessWebIntegrationTests {
 	@Test
 	void readOperationsRemainAndWriteOperationsAreNotAllowed() {
 		WasmModule module = module(1);
-		this.compiler.compile(module);
+		EndpointTestSupport.compileAndStore(this.compiler, this.cache, module);
 		String key = CacheKey.parse(module.digest()).fileSafe();
 		assertThat(exchange(this.rest, this.port, HttpMethod.GET, ENDPOINT, null).getStatusCode())
 			.isEqualTo(HttpStatus.OK);

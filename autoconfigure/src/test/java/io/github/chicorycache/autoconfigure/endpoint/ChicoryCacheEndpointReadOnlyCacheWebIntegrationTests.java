@@ -49,7 +49,7 @@ class ChicoryCacheEndpointReadOnlyCacheWebIntegrationTests {
 		registry.add("chicory.cache.directory", () -> {
 			Path directory = temp.resolve("prebuilt");
 			try (DirectoryCache cache = DirectoryCache.builder(directory).build()) {
-				ChicoryCompiler.builder().withCache(cache).build().compile(module(1));
+				ChicoryCompiler.builder().withStoreQueueCapacity(0).withCache(cache).build().compile(module(1));
 			}
 			return directory.toString();
 		});

@@ -37,7 +37,7 @@ class ChicoryCacheEndpointTests {
 	@Test
 	void withoutDirectoryCacheTheReportDescribesTheCompilerOnly() {
 		MapCache userCache = new MapCache();
-		ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(userCache).build();
+		ChicoryCompiler compiler = ChicoryCompiler.builder().withStoreQueueCapacity(0).withCache(userCache).build();
 		compiler.compile(module(1));
 		ChicoryCacheEndpoint endpoint = new ChicoryCacheEndpoint(compiler, null);
 		CacheDescriptor report = endpoint.report();
@@ -52,14 +52,15 @@ class ChicoryCacheEndpointTests {
 
 	@Test
 	void withoutAnyCacheTheReportSaysDisabled() {
-		ChicoryCacheEndpoint endpoint = new ChicoryCacheEndpoint(ChicoryCompiler.builder().build(), null);
+		ChicoryCacheEndpoint endpoint = new ChicoryCacheEndpoint(
+				ChicoryCompiler.builder().withStoreQueueCapacity(0).build(), null);
 		assertThat(endpoint.report().enabled()).isFalse();
 		assertThat(endpoint.report().compiler().timeSavedMillis()).isNull();
 	}
 
 	@Test
 	void withoutDirectoryCacheThereAreNoEntriesAndNothingToCleanUp() {
-		ChicoryCompiler compiler = ChicoryCompiler.builder().build();
+		ChicoryCompiler compiler = ChicoryCompiler.builder().withStoreQueueCapacity(0).build();
 		WasmModule module = module(1);
 		compiler.compile(module);
 		ChicoryCacheEndpoint endpoint = new ChicoryCacheEndpoint(compiler, null);
@@ -79,7 +80,7 @@ class ChicoryCacheEndpointTests {
 
 	@Test
 	void withoutDirectoryCacheTheWebExtensionAnswersWithDocumentedStatuses() {
-		ChicoryCompiler compiler = ChicoryCompiler.builder().build();
+		ChicoryCompiler compiler = ChicoryCompiler.builder().withStoreQueueCapacity(0).build();
 		ChicoryCacheEndpointWebExtension web = new ChicoryCacheEndpointWebExtension(
 				new ChicoryCacheEndpoint(compiler, null));
 		String key = CacheKey.parse(module(1).digest()).fileSafe();
@@ -96,14 +97,14 @@ class ChicoryCacheEndpointTests {
 	@Test
 	void userCacheIsExplained() {
 		ChicoryCacheEndpoint endpoint = new ChicoryCacheEndpoint(
-				ChicoryCompiler.builder().withCache(new MapCache()).build(), null);
+				ChicoryCompiler.builder().withStoreQueueCapacity(0).withCache(new MapCache()).build(), null);
 		assertThat(endpoint.whyNoDirectoryCache()).isEqualTo("the application's own Cache is not a directory cache");
 	}
 
 	@Test
 	void entriesAreBoundedByDefault() {
 		try (DirectoryCache cache = DirectoryCache.builder(this.temp.resolve("cache")).build()) {
-			ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).build();
+			ChicoryCompiler compiler = ChicoryCompiler.builder().withStoreQueueCapacity(0).withCache(cache).build();
 			for (int seed = 1; seed <= 3; seed++) {
 				compiler.compile(module(seed));
 			}
@@ -123,7 +124,7 @@ class ChicoryCacheEndpointTests {
 	@Test
 	void keySplitIntoSegmentsIsJoinedAndValidated() {
 		try (DirectoryCache cache = DirectoryCache.builder(this.temp.resolve("cache")).build()) {
-			ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).build();
+			ChicoryCompiler compiler = ChicoryCompiler.builder().withStoreQueueCapacity(0).withCache(cache).build();
 			WasmModule module = EndpointTestSupport.moduleWhoseDigest(1, (digest) -> digest.contains("/"));
 			compiler.compile(module);
 			ChicoryCacheEndpoint endpoint = new ChicoryCacheEndpoint(compiler, cache);
@@ -141,7 +142,7 @@ class ChicoryCacheEndpointTests {
 	@Test
 	void evictionByFileSafeKeyForgetsTheModuleInMemoryToo() {
 		try (DirectoryCache cache = DirectoryCache.builder(this.temp.resolve("cache")).build()) {
-			ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).build();
+			ChicoryCompiler compiler = ChicoryCompiler.builder().withStoreQueueCapacity(0).withCache(cache).build();
 			WasmModule module = EndpointTestSupport.moduleWhoseDigest(1,
 					(digest) -> digest.contains("/") && digest.contains("+"));
 			compiler.compile(module);
@@ -158,8 +159,8 @@ class ChicoryCacheEndpointTests {
 		try (DirectoryCache cache = DirectoryCache.builder(this.temp.resolve("cache")).build()) {
 			WasmModule module = module(5);
 			cache.namespace("other").putIfAbsent(module.digest(), new byte[] { 1, 2, 3 });
-			ChicoryCacheEndpoint endpoint = new ChicoryCacheEndpoint(ChicoryCompiler.builder().withCache(cache).build(),
-					cache);
+			ChicoryCacheEndpoint endpoint = new ChicoryCacheEndpoint(
+					ChicoryCompiler.builder().withStoreQueueCapacity(0).withCache(cache).build(), cache);
 			assertThat(endpoint.findEntry(module.digest(), "other")).isNotNull();
 			assertThat(endpoint.evict(new String[] { module.digest() }, "other")).isNotNull();
 			assertThat(endpoint.findEntry(module.digest(), "other")).isNull();
@@ -170,7 +171,8 @@ class ChicoryCacheEndpointTests {
 
 	@Test
 	void unknownActionIsInvalid() {
-		ChicoryCacheEndpoint endpoint = new ChicoryCacheEndpoint(ChicoryCompiler.builder().build(), null);
+		ChicoryCacheEndpoint endpoint = new ChicoryCacheEndpoint(
+				ChicoryCompiler.builder().withStoreQueueCapacity(0).build(), null);
 		assertThatExceptionOfType(InvalidEndpointRequestException.class).isThrownBy(() -> endpoint.action("explode"))
 			.withMessage("Unknown action 'explode'; use 'cleanup' or 'reset-stats'");
 		ChicoryCacheEndpointWebExtension web = new ChicoryCacheEndpointWebExtension(endpoint);
@@ -182,11 +184,11 @@ class ChicoryCacheEndpointTests {
 	void readOnlyCacheRefusesChanges() {
 		Path directory = this.temp.resolve("cache");
 		try (DirectoryCache writable = DirectoryCache.builder(directory).build()) {
-			ChicoryCompiler.builder().withCache(writable).build().compile(module(1));
+			ChicoryCompiler.builder().withStoreQueueCapacity(0).withCache(writable).build().compile(module(1));
 		}
 		try (DirectoryCache cache = DirectoryCache.builder(directory).withReadOnly(true).build()) {
-			ChicoryCacheEndpoint endpoint = new ChicoryCacheEndpoint(ChicoryCompiler.builder().withCache(cache).build(),
-					cache);
+			ChicoryCacheEndpoint endpoint = new ChicoryCacheEndpoint(
+					ChicoryCompiler.builder().withStoreQueueCapacity(0).withCache(cache).build(), cache);
 			assertThatExceptionOfType(IllegalStateException.class).isThrownBy(endpoint::clear)
 				.withMessageContaining("read-only");
 			ChicoryCacheEndpointWebExtension web = new ChicoryCacheEndpointWebExtension(endpoint);
@@ -198,7 +200,7 @@ class ChicoryCacheEndpointTests {
 	@Test
 	void badLimitIsABadRequestWithTheCommonErrorBody() {
 		ChicoryCacheEndpointWebExtension web = new ChicoryCacheEndpointWebExtension(
-				new ChicoryCacheEndpoint(ChicoryCompiler.builder().build(), null));
+				new ChicoryCacheEndpoint(ChicoryCompiler.builder().withStoreQueueCapacity(0).build(), null));
 		assertError(web.entry(new String[] { "entries" }, "abc", null), 400,
 				"limit must be a number between 1 and 10000, was 'abc'");
 		assertError(web.entry(new String[] { "entries" }, "0", null), 400, "limit must be between 1 and 10000");

@@ -14,6 +14,7 @@ import com.jayway.jsonpath.DocumentContext;
 import io.github.chicorycache.CacheEntry;
 import io.github.chicorycache.CacheKey;
 import io.github.chicorycache.ChicoryCompiler;
+import io.github.chicorycache.Compilation;
 import io.github.chicorycache.CompilationSource;
 import io.github.chicorycache.DirectoryCache;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,10 +101,10 @@ class ChicoryCacheEndpointWebIntegrationTests {
 		long diskBefore = before.read("$.compiler.compilations.disk.count", Long.class);
 		long memoryBefore = before.read("$.compiler.compilations.memory.count", Long.class);
 		WasmModule module = module(1);
-		this.compiler.compile(module);
-		this.compiler.compile(module);
+		compile(module);
+		compile(module);
 		this.compiler.clearMemory();
-		assertThat(this.compiler.compile(module).event().source()).isEqualTo(CompilationSource.DISK);
+		assertThat(compile(module).event().source()).isEqualTo(CompilationSource.DISK);
 		ResponseEntity<String> response = assertStatus(get(ENDPOINT), HttpStatus.OK);
 		assertThat(response.getHeaders().getContentType()).isNotNull();
 		assertThat(response.getHeaders().getContentType().getSubtype()).endsWith("json");
@@ -159,7 +160,7 @@ class ChicoryCacheEndpointWebIntegrationTests {
 	@Test
 	void entryByFileSafeKey() {
 		WasmModule module = moduleWhoseDigest(1, (digest) -> digest.contains("+") && digest.contains("/"));
-		this.compiler.compile(module);
+		compile(module);
 		String fileSafe = CacheKey.parse(module.digest()).fileSafe();
 		assertThat(fileSafe).isNotEqualTo(module.digest());
 		DocumentContext entry = json(assertStatus(get(ENDPOINT + "/" + fileSafe), HttpStatus.OK));
@@ -179,7 +180,7 @@ class ChicoryCacheEndpointWebIntegrationTests {
 	@Test
 	void entryByUrlEncodedRawKey() {
 		WasmModule module = moduleWhoseDigest(1, (digest) -> digest.contains("+") && !digest.contains("/"));
-		this.compiler.compile(module);
+		compile(module);
 		assertThat(urlEncoded(module.digest())).contains("%3A").contains("%2B").contains("%3D");
 		DocumentContext entry = json(assertStatus(get(ENDPOINT + "/" + urlEncoded(module.digest())), HttpStatus.OK));
 		assertThat(entry.read("$.key", String.class)).isEqualTo(module.digest());
@@ -190,7 +191,7 @@ class ChicoryCacheEndpointWebIntegrationTests {
 	@Test
 	void entryByRawKeyWhoseSlashIsAPathSeparator() {
 		WasmModule module = moduleWhoseDigest(1, (digest) -> digest.contains("/"));
-		this.compiler.compile(module);
+		compile(module);
 		String slashKept = urlEncoded(module.digest()).replace("%2F", "/");
 		DocumentContext entry = json(assertStatus(get(ENDPOINT + "/" + slashKept), HttpStatus.OK));
 		assertThat(entry.read("$.key", String.class)).isEqualTo(module.digest());
@@ -202,7 +203,7 @@ class ChicoryCacheEndpointWebIntegrationTests {
 		// Tomcat refuses %2F in paths by default, before the endpoint: such keys use the
 		// file-safe form, or the raw form with '/' as is
 		WasmModule module = moduleWhoseDigest(1, (digest) -> digest.contains("/"));
-		this.compiler.compile(module);
+		compile(module);
 		assertStatus(get(ENDPOINT + "/" + urlEncoded(module.digest())), HttpStatus.BAD_REQUEST);
 	}
 
@@ -217,7 +218,7 @@ class ChicoryCacheEndpointWebIntegrationTests {
 	@Test
 	void entryInAnotherNamespace() {
 		WasmModule module = module(1);
-		this.compiler.compile(module);
+		compile(module);
 		String fileSafe = CacheKey.parse(module.digest()).fileSafe();
 		assertStatus(get(ENDPOINT + "/" + fileSafe + "?namespace=" + this.compiler.namespace()), HttpStatus.OK);
 		assertStatus(get(ENDPOINT + "/" + fileSafe + "?namespace=other"), HttpStatus.NOT_FOUND);
@@ -237,8 +238,8 @@ class ChicoryCacheEndpointWebIntegrationTests {
 		WasmModule older = module(1);
 		WasmModule newer = module(2);
 		assertThat(older.digest()).isNotEqualTo(newer.digest());
-		this.compiler.compile(older);
-		this.compiler.compile(newer);
+		compile(older);
+		compile(newer);
 		lastAccess(older, Instant.now().minus(Duration.ofHours(2)));
 		lastAccess(newer, Instant.now().minus(Duration.ofHours(1)));
 		DocumentContext one = json(assertStatus(get(ENDPOINT + "/entries?limit=1"), HttpStatus.OK));
@@ -248,7 +249,7 @@ class ChicoryCacheEndpointWebIntegrationTests {
 		assertThat(all.<List<String>>read("$.entries[*].key")).containsExactly(newer.digest(), older.digest());
 		// a hit makes an entry the most recently used
 		this.compiler.clearMemory();
-		assertThat(this.compiler.compile(older).event().source()).isEqualTo(CompilationSource.DISK);
+		assertThat(compile(older).event().source()).isEqualTo(CompilationSource.DISK);
 		DocumentContext afterHit = json(assertStatus(get(ENDPOINT + "/entries?limit=1"), HttpStatus.OK));
 		assertThat(afterHit.<List<String>>read("$.entries[*].key")).containsExactly(older.digest());
 		assertError(get(ENDPOINT + "/entries?limit=0"), HttpStatus.BAD_REQUEST, "limit must be between 1 and 10000");
@@ -263,8 +264,8 @@ class ChicoryCacheEndpointWebIntegrationTests {
 		long manualBefore = this.cache.stats().evictions(io.github.chicorycache.EvictionCause.MANUAL);
 		WasmModule module = moduleWhoseDigest(1, (digest) -> digest.contains("/"));
 		WasmModule other = moduleWhoseDigest(1, (digest) -> !digest.contains("/"));
-		this.compiler.compile(module);
-		this.compiler.compile(other);
+		compile(module);
+		compile(other);
 		String fileSafe = CacheKey.parse(module.digest()).fileSafe();
 		long size = this.cache.namespace(this.compiler.namespace()).entry(module.digest()).orElseThrow().sizeBytes();
 		DocumentContext removed = json(assertStatus(delete(ENDPOINT + "/" + fileSafe), HttpStatus.OK));
@@ -275,7 +276,7 @@ class ChicoryCacheEndpointWebIntegrationTests {
 			.isEqualTo(manualBefore + 1);
 		assertStatus(delete(ENDPOINT + "/" + fileSafe), HttpStatus.NOT_FOUND);
 		// the compiler does not serve the evicted module from memory either
-		assertThat(this.compiler.compile(module).event().source()).isEqualTo(CompilationSource.COMPILER);
+		assertThat(compile(module).event().source()).isEqualTo(CompilationSource.COMPILER);
 		assertStatus(delete(ENDPOINT + "/" + urlEncoded(other.digest())), HttpStatus.OK);
 		assertStatus(delete(ENDPOINT + "/" + module.digest()), HttpStatus.OK);
 		assertThat(this.cache.entries()).isEmpty();
@@ -285,8 +286,8 @@ class ChicoryCacheEndpointWebIntegrationTests {
 
 	@Test
 	void clearRemovesEverythingAndReportsWhat() {
-		this.compiler.compile(module(1));
-		this.compiler.compile(module(2));
+		compile(module(1));
+		compile(module(2));
 		long bytes = this.cache.entries().stream().mapToLong(CacheEntry::sizeBytes).sum();
 		DocumentContext cleared = json(assertStatus(delete(ENDPOINT), HttpStatus.OK));
 		assertThat(cleared.read("$.removedEntries", Long.class)).isEqualTo(2);
@@ -299,7 +300,7 @@ class ChicoryCacheEndpointWebIntegrationTests {
 
 	@Test
 	void postCleanupRunsAPassNow() throws IOException {
-		this.compiler.compile(module(1));
+		compile(module(1));
 		Path orphan = Files.writeString(root().resolve(DirectoryCache.TEMP_DIRECTORY).resolve("pid1-crashed.tmp"),
 				"partial");
 		Files.setLastModifiedTime(orphan, FileTime.from(Instant.now().minus(Duration.ofDays(1))));
@@ -317,7 +318,7 @@ class ChicoryCacheEndpointWebIntegrationTests {
 	void postResetStatsZeroesTheCounters() {
 		WasmModule module = module(1);
 		long putsBefore = this.cache.stats().puts();
-		this.compiler.compile(module);
+		compile(module);
 		assertThat(this.cache.stats().puts()).isEqualTo(putsBefore + 1);
 		DocumentContext result = json(assertStatus(post("{\"action\":\"reset-stats\"}"), HttpStatus.OK));
 		assertThat(result.read("$.message", String.class)).isEqualTo("Statistics reset");
@@ -338,7 +339,7 @@ class ChicoryCacheEndpointWebIntegrationTests {
 	@Test
 	void noInputReachesAFileOutsideTheCacheDirectory() throws IOException {
 		WasmModule module = module(1);
-		this.compiler.compile(module);
+		compile(module);
 		// a sibling of the cache directory that looks like a cache, and a file beside it
 		Path sibling = temp.resolve("parent").resolve("sibling");
 		CacheKey key = CacheKey.parse(module.digest());
@@ -387,9 +388,9 @@ class ChicoryCacheEndpointWebIntegrationTests {
 		// the meters count over the cache's lifetime: earlier tests' hits are included
 		long hitsBefore = this.cache.stats().hits();
 		WasmModule module = module(1);
-		this.compiler.compile(module);
+		compile(module);
 		this.compiler.clearMemory();
-		this.compiler.compile(module);
+		compile(module);
 		DocumentContext hits = json(
 				assertStatus(get("/actuator/metrics/cache.gets?tag=cache:chicory&tag=result:hit"), HttpStatus.OK));
 		assertThat(hits.read("$.measurements[0].value", Double.class)).isEqualTo(hitsBefore + 1.0);
@@ -397,6 +398,10 @@ class ChicoryCacheEndpointWebIntegrationTests {
 				assertStatus(get("/actuator/metrics/chicory.compile?tag=source:disk"), HttpStatus.OK));
 		assertThat(compile.<List<Object>>read("$.measurements[?(@.statistic=='COUNT')].value")).isNotEmpty();
 		assertStatus(get("/actuator/metrics/chicory.cache.size.bytes"), HttpStatus.OK);
+	}
+
+	private Compilation compile(WasmModule module) {
+		return EndpointTestSupport.compileAndStore(this.compiler, this.cache, module);
 	}
 
 	private CacheEntry onlyEntry() {

@@ -16,6 +16,11 @@ import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
+import io.github.chicorycache.ChicoryCompiler;
+import io.github.chicorycache.Compilation;
+import io.github.chicorycache.CompilationSource;
+import io.github.chicorycache.DirectoryCache;
+import io.github.chicorycache.testsupport.Await;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.jspecify.annotations.Nullable;
 
@@ -44,6 +49,23 @@ public final class EndpointTestSupport {
 				? RequestEntity.method(method, uri).contentType(MediaType.APPLICATION_JSON).body(jsonBody)
 				: RequestEntity.method(method, uri).build();
 		return rest.exchange(request, String.class);
+	}
+
+	/**
+	 * Compiles a module and, when it was compiled, waits until the compiler's background
+	 * writer stored its entry, so that a test sees the cache as the next start would.
+	 * @param compiler the compiler
+	 * @param cache its cache
+	 * @param module the module
+	 * @return the compilation
+	 */
+	public static Compilation compileAndStore(ChicoryCompiler compiler, DirectoryCache cache, WasmModule module) {
+		long puts = cache.stats().puts();
+		Compilation compilation = compiler.compile(module);
+		if (compilation.event().source() == CompilationSource.COMPILER) {
+			Await.await("the entry of " + module.digest() + " stored", 30_000, () -> cache.stats().puts() > puts);
+		}
+		return compilation;
 	}
 
 	static DocumentContext json(ResponseEntity<String> response) {

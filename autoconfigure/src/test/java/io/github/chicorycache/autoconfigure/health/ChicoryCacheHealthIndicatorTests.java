@@ -36,7 +36,7 @@ class ChicoryCacheHealthIndicatorTests {
 	@Test
 	void healthyCache() {
 		try (DirectoryCache cache = DirectoryCache.builder(this.temp.resolve("cache")).build()) {
-			ChicoryCompiler.builder().withCache(cache).build().compile(module(1));
+			ChicoryCompiler.builder().withStoreQueueCapacity(0).withCache(cache).build().compile(module(1));
 			Health health = new ChicoryCacheHealthIndicator(cache).health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			Map<String, Object> details = health.getDetails();
@@ -59,7 +59,7 @@ class ChicoryCacheHealthIndicatorTests {
 	void readOnlyCacheIsNotDegraded() {
 		Path directory = this.temp.resolve("prebuilt");
 		try (DirectoryCache cache = DirectoryCache.builder(directory).build()) {
-			ChicoryCompiler.builder().withCache(cache).build().compile(module(1));
+			ChicoryCompiler.builder().withStoreQueueCapacity(0).withCache(cache).build().compile(module(1));
 		}
 		try (DirectoryCache cache = DirectoryCache.builder(directory).withReadOnly(true).build()) {
 			Health health = new ChicoryCacheHealthIndicator(cache).health();
@@ -87,7 +87,7 @@ class ChicoryCacheHealthIndicatorTests {
 		// parent directory should be does
 		Path parent = Files.writeString(this.temp.resolve("parent"), "a file, not a directory");
 		try (DirectoryCache cache = DirectoryCache.builder(parent.resolve("cache")).build()) {
-			ChicoryCompiler.builder().withCache(cache).build().compile(module(1));
+			ChicoryCompiler.builder().withStoreQueueCapacity(0).withCache(cache).build().compile(module(1));
 			ChicoryCacheHealthIndicator indicator = new ChicoryCacheHealthIndicator(cache);
 			Health health = indicator.health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
@@ -107,7 +107,7 @@ class ChicoryCacheHealthIndicatorTests {
 	@Test
 	void recentFaultDegradesUntilItIsOld(CapturedLog output) throws IOException {
 		try (DirectoryCache cache = DirectoryCache.builder(this.temp.resolve("cache")).build()) {
-			ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).build();
+			ChicoryCompiler compiler = ChicoryCompiler.builder().withStoreQueueCapacity(0).withCache(cache).build();
 			WasmModule module = module(1);
 			compiler.compile(module);
 			CacheEntry entry = cache.entries().get(0);

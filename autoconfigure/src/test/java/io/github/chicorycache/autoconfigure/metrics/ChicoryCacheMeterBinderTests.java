@@ -51,7 +51,7 @@ class ChicoryCacheMeterBinderTests {
 	@BeforeEach
 	void bind() {
 		this.cache = DirectoryCache.builder(this.temp.resolve("cache")).withCleanupOnOpen(false).build();
-		this.compiler = ChicoryCompiler.builder().withCache(this.cache).build();
+		this.compiler = ChicoryCompiler.builder().withStoreQueueCapacity(0).withCache(this.cache).build();
 		new ChicoryCacheMeterBinder(this.cache, snapshot(this.cache::stats, this.cacheSnapshots)).bindTo(this.registry);
 		new ChicoryCompilerMeterBinder(this.compiler, snapshot(this.compiler::stats, this.compilerSnapshots))
 			.bindTo(this.registry);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import com.dylibso.chicory.wasm.WasmModule;
 import io.github.chicorycache.ChicoryCompiler;
+import io.github.chicorycache.DirectoryCache;
 import io.github.chicorycache.autoconfigure.ChicoryCacheAutoConfiguration;
 import io.github.chicorycache.autoconfigure.ImportedAutoConfigurations;
 import io.github.chicorycache.autoconfigure.endpoint.EndpointTestSupport;
@@ -45,8 +46,9 @@ class ChicoryCacheMetricsAutoConfigurationTests {
 			ChicoryCompiler compiler = context.getBean(ChicoryCompiler.class);
 			WasmModule first = EndpointTestSupport.module(1);
 			WasmModule second = EndpointTestSupport.module(2);
-			compiler.compile(first);
-			compiler.compile(second);
+			DirectoryCache cache = context.getBean(DirectoryCache.class);
+			EndpointTestSupport.compileAndStore(compiler, cache, first);
+			EndpointTestSupport.compileAndStore(compiler, cache, second);
 			compiler.compile(first);
 			compiler.clearMemory();
 			compiler.compile(first);
