@@ -89,35 +89,41 @@ public final class SingleFlightHarness {
 
 	private static Run concurrent(ExecutorService pool, byte[] bytes, boolean cached) throws Exception {
 		Path directory = BenchSupport.freshDirectory("singleflight");
-		try (DirectoryCache cache = BenchSupport.directoryCache(directory);
-				ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).build()) {
-			List<WasmModule> modules = new ArrayList<>();
-			for (int i = 0; i < THREADS; i++) {
-				modules.add(Parser.parse(bytes));
-			}
-			CountDownLatch ready = new CountDownLatch(THREADS);
-			CountDownLatch go = new CountDownLatch(1);
-			List<Future<Object>> results = new ArrayList<>();
-			for (WasmModule module : modules) {
-				Callable<Object> task = () -> {
-					ready.countDown();
-					go.await();
-					return cached ? compiler.machineFactory(module) : MachineFactoryCompiler.builder(module).compile();
-				};
-				results.add(pool.submit(task));
-			}
-			ready.await();
-			long start = System.nanoTime();
-			go.countDown();
-			for (Future<Object> result : results) {
-				if (result.get() == null) {
-					throw new IllegalStateException("No machine factory");
+		try (DirectoryCache cache = BenchSupport.directoryCache(directory)) {
+			ChicoryCompiler compiler = ChicoryCompiler.builder().withCache(cache).build();
+			long nanos;
+			try {
+				List<WasmModule> modules = new ArrayList<>();
+				for (int i = 0; i < THREADS; i++) {
+					modules.add(Parser.parse(bytes));
 				}
+				CountDownLatch ready = new CountDownLatch(THREADS);
+				CountDownLatch go = new CountDownLatch(1);
+				List<Future<Object>> results = new ArrayList<>();
+				for (WasmModule module : modules) {
+					Callable<Object> task = () -> {
+						ready.countDown();
+						go.await();
+						return cached ? compiler.machineFactory(module)
+								: MachineFactoryCompiler.builder(module).compile();
+					};
+					results.add(pool.submit(task));
+				}
+				ready.await();
+				long start = System.nanoTime();
+				go.countDown();
+				for (Future<Object> result : results) {
+					if (result.get() == null) {
+						throw new IllegalStateException("No machine factory");
+					}
+				}
+				nanos = System.nanoTime() - start;
 			}
-			long nanos = System.nanoTime() - start;
-			// The store runs off the compiling thread: close() writes it before the
-			// count.
-			compiler.close();
+			finally {
+				// The store runs off the compiling thread: close() writes it before the
+				// count.
+				compiler.close();
+			}
 			return new Run(nanos, compiler.stats().compilations(CompilationSource.COMPILER), cache.stats().puts());
 		}
 		finally {
