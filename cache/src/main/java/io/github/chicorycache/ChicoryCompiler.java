@@ -366,8 +366,9 @@ public final class ChicoryCompiler implements AutoCloseable {
 		 * {@value ChicoryCompiler#DEFAULT_STORE_QUEUE_CAPACITY}). A module is stored by a
 		 * background thread, so that a miss costs the caller no more than the
 		 * compilation; a module that finds the queue full is not stored (counted as a
-		 * dropped store) and is compiled again on a later start. {@code 0} stores on the
-		 * caller's thread, so that the entry exists when the call returns.
+		 * dropped store) and is compiled again on a later start. A waiting store holds
+		 * the module's bytes and compiled classes. {@code 0} stores on the caller's
+		 * thread, so that the entry exists when the call returns.
 		 * @param capacity the queue capacity, {@code 0} for none
 		 * @return this builder
 		 */

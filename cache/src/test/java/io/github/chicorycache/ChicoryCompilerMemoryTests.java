@@ -161,10 +161,9 @@ class ChicoryCompilerMemoryTests {
 			}
 			compileAndCall(compiler, bytes);
 		}
-		System.out.println("DELTA total=" + (totalLoadedClasses() - total) + " loaded="
-				+ (this.classLoading.getLoadedClassCount() - loaded));
-		assertThat(totalLoadedClasses() - total).isLessThanOrEqualTo(NOISE);
-		assertThat(this.classLoading.getLoadedClassCount() - loaded).isLessThanOrEqualTo(NOISE);
+		assertThat(totalLoadedClasses() - total).as("classes loaded since").isLessThanOrEqualTo(NOISE);
+		assertThat(this.classLoading.getLoadedClassCount() - loaded).as("classes loaded now minus before")
+			.isLessThanOrEqualTo(NOISE);
 		assertThat(compiler.stats().compilations(CompilationSource.MEMORY)).isGreaterThanOrEqualTo(ROUNDS - 5);
 	}
 

@@ -50,6 +50,12 @@ public class ChicoryCacheProperties {
 	private @Nullable Duration maxAge;
 
 	/**
+	 * Maximum size of one cache entry. A larger compiled module is not stored, and a
+	 * larger file in the directory is evicted as damaged without being read.
+	 */
+	private DataSize maxEntrySize = DataSize.ofMegabytes(256);
+
+	/**
 	 * Interval between periodic cleanup passes, which apply the limits and remove the
 	 * temporary files of crashed writers.
 	 */
@@ -116,6 +122,14 @@ public class ChicoryCacheProperties {
 
 	public void setMaxAge(@Nullable Duration maxAge) {
 		this.maxAge = maxAge;
+	}
+
+	public DataSize getMaxEntrySize() {
+		return this.maxEntrySize;
+	}
+
+	public void setMaxEntrySize(DataSize maxEntrySize) {
+		this.maxEntrySize = maxEntrySize;
 	}
 
 	public Duration getCleanupInterval() {

@@ -41,6 +41,10 @@ final class ChicoryCachePropertiesValidator {
 			problems.add(new Problem("max-age",
 					"The maximum age must be positive, for example 30d; leave it unset for no limit."));
 		}
+		if (properties.getMaxEntrySize().toBytes() <= 0) {
+			problems
+				.add(new Problem("max-entry-size", "The maximum size of an entry must be positive, for example 64MB."));
+		}
 		if (!isPositive(properties.getCleanupInterval())) {
 			problems.add(new Problem("cleanup-interval", "The cleanup interval must be positive, for example 10m."));
 		}

@@ -25,6 +25,7 @@ final class DirectoryCacheFactory {
 		DirectoryCache.Builder builder = DirectoryCache.builder(directory)
 			.withMaxSizeBytes(properties.getMaxSize().toBytes())
 			.withMaxAge(properties.getMaxAge())
+			.withMaxEntrySizeBytes(properties.getMaxEntrySize().toBytes())
 			.withTempFileMaxAge(properties.getTempFileMaxAge())
 			.withReadOnly(properties.isReadOnly())
 			.withAllowSharedDirectory(properties.isAllowSharedDirectory());

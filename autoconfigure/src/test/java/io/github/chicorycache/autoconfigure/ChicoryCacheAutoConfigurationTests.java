@@ -136,6 +136,18 @@ class ChicoryCacheAutoConfigurationTests {
 	}
 
 	@Test
+	void maxEntrySizeKeepsLargerEntriesOut() {
+		runnerWithDirectory().withPropertyValues("chicory.cache.max-entry-size=1KB").run((context) -> {
+			ChicoryCompiler compiler = context.getBean(ChicoryCompiler.class);
+			DirectoryCache cache = context.getBean(DirectoryCache.class);
+			compiler.compile(module(13));
+			Await.await("the entry refused", 30_000, () -> cache.stats().faults() > 0);
+			assertThat(cache.stats().puts()).isZero();
+			assertThat(cache.entries()).isEmpty();
+		});
+	}
+
+	@Test
 	void maxEntriesIsEnforcedByCleanup() {
 		runnerWithDirectory().withPropertyValues("chicory.cache.max-entries=2").run((context) -> {
 			ChicoryCompiler compiler = context.getBean(ChicoryCompiler.class);
@@ -394,6 +406,11 @@ class ChicoryCacheAutoConfigurationTests {
 	@Test
 	void zeroMaxSizeFailsStartup() {
 		assertRejected("chicory.cache.max-size=0");
+	}
+
+	@Test
+	void zeroMaxEntrySizeFailsStartup() {
+		assertRejected("chicory.cache.max-entry-size=0");
 	}
 
 	@Test

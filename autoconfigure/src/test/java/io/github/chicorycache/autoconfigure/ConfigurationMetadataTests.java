@@ -48,11 +48,11 @@ class ConfigurationMetadataTests {
 	void everyPropertyIsDescribed() {
 		assertThat(chicoryCacheProperties()).containsOnlyKeys("chicory.cache.enabled", "chicory.cache.directory",
 				"chicory.cache.max-size", "chicory.cache.max-entries", "chicory.cache.max-age",
-				"chicory.cache.cleanup-interval", "chicory.cache.temp-file-max-age", "chicory.cache.read-only",
-				"chicory.cache.allow-shared-directory", "chicory.cache.compiler.interpreter-fallback",
-				"chicory.cache.compiler.max-functions-per-class", "chicory.cache.memory.max-entries",
-				"chicory.cache.memory.max-size", "chicory.cache.warmup.locations", "chicory.cache.warmup.mode",
-				"chicory.cache.warmup.fail-on-error");
+				"chicory.cache.max-entry-size", "chicory.cache.cleanup-interval", "chicory.cache.temp-file-max-age",
+				"chicory.cache.read-only", "chicory.cache.allow-shared-directory",
+				"chicory.cache.compiler.interpreter-fallback", "chicory.cache.compiler.max-functions-per-class",
+				"chicory.cache.memory.max-entries", "chicory.cache.memory.max-size", "chicory.cache.warmup.locations",
+				"chicory.cache.warmup.mode", "chicory.cache.warmup.fail-on-error");
 	}
 
 	@Test
@@ -61,6 +61,7 @@ class ConfigurationMetadataTests {
 		assertProperty("chicory.cache.directory", "java.nio.file.Path", null);
 		assertProperty("chicory.cache.max-size", "org.springframework.util.unit.DataSize", "1GB");
 		assertProperty("chicory.cache.max-age", "java.time.Duration", null);
+		assertProperty("chicory.cache.max-entry-size", "org.springframework.util.unit.DataSize", "256MB");
 		assertProperty("chicory.cache.cleanup-interval", "java.time.Duration", "10m");
 		assertProperty("chicory.cache.temp-file-max-age", "java.time.Duration", "1h");
 		assertProperty("chicory.cache.read-only", "java.lang.Boolean", false);

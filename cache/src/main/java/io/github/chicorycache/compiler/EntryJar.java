@@ -58,18 +58,6 @@ public final class EntryJar {
 	}
 
 	/**
-	 * Writes the JAR of compiled classes, as Chicory's loader reads it, without this
-	 * library's entries.
-	 * @param mainClass the main class name
-	 * @param classes the class bytes by class name, main class first
-	 * @param level the deflate level
-	 * @return the JAR
-	 */
-	public static byte[] write(String mainClass, Map<String, byte[]> classes, int level) {
-		return write(mainClass, classes, level, null, -1);
-	}
-
-	/**
 	 * Writes a cache entry. Chicory writes its JAR at the default deflate level, which
 	 * costs 15 to 45 % of the compile time (the more, the smaller the module); at
 	 * {@link Deflater#BEST_SPEED} it costs 1 to 5 %, and the entry is read back as fast.
