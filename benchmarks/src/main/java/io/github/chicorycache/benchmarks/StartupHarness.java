@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +38,12 @@ public final class StartupHarness {
 
 	private static final Pattern STARTED = Pattern.compile("Started SampleApplication");
 
-	private static final Pattern MODULE = Pattern
-		.compile("Module (\\S+) \\(.*\\): parsed in (\\d+) ms, compiled code from (\\w+) in (\\d+) ms");
+	/** The sample's line: name, digest, parse time. */
+	private static final Pattern MODULE = Pattern.compile("Module (\\S+) \\(.*, (\\S+)\\): parsed in (\\d+) ms");
+
+	/** The starter's line: digest, where the compiled code came from, time. */
+	private static final Pattern COMPILED = Pattern
+		.compile("Chicory module (\\S+): compiled code from (\\w+) in (\\d+) ms");
 
 	private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
@@ -107,12 +113,21 @@ public final class StartupHarness {
 			String status = Files.readString(Path.of("/proc/" + process.pid() + "/status"));
 			long hwm = kilobytes(status, "VmHWM");
 			long rss = kilobytes(status, "VmRSS");
+			// name:source:parse ms:compiled code ms, from the sample's and the starter's
+			// lines.
+			Map<String, String> compiled = new HashMap<>();
+			for (String line : log) {
+				Matcher matcher = COMPILED.matcher(line);
+				if (matcher.find()) {
+					compiled.put(matcher.group(1), matcher.group(2) + ":" + matcher.group(3));
+				}
+			}
 			List<String> modules = new ArrayList<>();
 			for (String line : log) {
 				Matcher matcher = MODULE.matcher(line);
-				if (matcher.find()) {
-					modules.add(matcher.group(1) + ":" + matcher.group(3) + ":" + matcher.group(2) + ":"
-							+ matcher.group(4));
+				if (matcher.find() && compiled.containsKey(matcher.group(2))) {
+					String[] code = compiled.get(matcher.group(2)).split(":");
+					modules.add(matcher.group(1) + ":" + code[0] + ":" + matcher.group(3) + ":" + code[1]);
 				}
 			}
 			return new Start((startedAt - launched) / 1e6, (healthyAt - launched) / 1e6, hwm, rss, modules);
