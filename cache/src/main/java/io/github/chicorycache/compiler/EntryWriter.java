@@ -74,7 +74,8 @@ public final class EntryWriter {
 	 */
 	public void store(CacheNamespace store, String namespace, String digest, MachineCode.Compiled compiled,
 			int functions, @Nullable ModuleSource source) {
-		Runnable task = () -> write(store, namespace, digest, compiled, functions, source);
+		Runnable task = new StoreTask(store, digest,
+				() -> write(store, namespace, digest, compiled, functions, source));
 		ThreadPoolExecutor executor = this.executor;
 		if (executor == null) {
 			task.run();
@@ -114,6 +115,7 @@ public final class EntryWriter {
 		}
 		List<Runnable> abandoned = executor.shutdownNow();
 		this.dropped.add(abandoned.size());
+		abandoned.forEach(EntryWriter::abandon);
 		logger.log(Level.WARNING, "Chicory cache: " + abandoned.size()
 				+ " compiled modules were not stored before the deadline of " + timeout);
 		return false;
@@ -125,6 +127,7 @@ public final class EntryWriter {
 			return;
 		}
 		this.dropped.increment();
+		abandon(task);
 		if (this.loggedDrop.compareAndSet(false, true)) {
 			logger.log(Level.INFO, "Chicory cache: the store queue is full; compiled modules are not stored "
 					+ "while it is (counted as dropped stores; further drops are logged at DEBUG)");
@@ -136,13 +139,16 @@ public final class EntryWriter {
 
 	private void write(CacheNamespace store, String namespace, String digest, MachineCode.Compiled compiled,
 			int functions, @Nullable ModuleSource source) {
+		boolean handedOver = false;
 		try {
 			CompiledJarVerifier.verifyComplete(compiled.mainClass(), compiled.classes());
 			Set<Integer> interpreted = compiled.interpretedFunctions();
 			byte[] meta = (source != null && interpreted != null)
 					? MetaModule.create(source.bytes(), digest, source.functionImports(), interpreted) : null;
 			byte[] jar = EntryJar.write(compiled.mainClass(), compiled.classes(), Deflater.BEST_SPEED, meta, functions);
-			store.putIfAbsent(digest, CompiledJarVerifier.bind(jar, CompiledJarVerifier.binding(namespace, digest)));
+			byte[] entry = CompiledJarVerifier.bind(jar, CompiledJarVerifier.binding(namespace, digest));
+			handedOver = true;
+			store.putIfAbsent(digest, entry);
 		}
 		catch (CompiledJarVerifier.InvalidEntryException ex) {
 			this.faults.record(CacheFault.Kind.WRITE,
@@ -153,6 +159,38 @@ public final class EntryWriter {
 			// An Error too: a store must never take the writer thread down.
 			this.faults.record(CacheFault.Kind.WRITE, "Could not store the cache entry of " + digest, ex);
 		}
+		finally {
+			if (!handedOver) {
+				abandon(store, digest);
+			}
+		}
+	}
+
+	private static void abandon(Runnable task) {
+		if (task instanceof StoreTask store) {
+			abandon(store.store(), store.digest());
+		}
+	}
+
+	static void abandon(CacheNamespace store, String digest) {
+		try {
+			store.abandon(digest);
+		}
+		catch (RuntimeException ex) {
+			logger.log(Level.DEBUG, () -> "Chicory cache: " + store + " failed to abandon " + digest, ex);
+		}
+	}
+
+	/**
+	 * A queued store, with what is needed to abandon it if it is dropped.
+	 */
+	private record StoreTask(CacheNamespace store, String digest, Runnable write) implements Runnable {
+
+		@Override
+		public void run() {
+			this.write.run();
+		}
+
 	}
 
 	/**

@@ -121,13 +121,24 @@ public final class SelfHealingCompiler {
 				recovered = true;
 			}
 		}
-		WasmModule module = (parsed != null) ? parsed : ModuleParser.parse(bytes, digest, true);
-		if (MetaModule.isMeta(module)) {
-			throw new IllegalArgumentException("Module " + digest + " was loaded from the meta module of a cache "
-					+ "entry that is gone; it has no code to compile. Load it from its bytes with "
-					+ "ChicoryCompiler.load instead.");
+		WasmModule module;
+		MachineCode.Compiled compiled;
+		try {
+			module = (parsed != null) ? parsed : ModuleParser.parse(bytes, digest, true);
+			if (MetaModule.isMeta(module)) {
+				throw new IllegalArgumentException("Module " + digest + " was loaded from the meta module of a cache "
+						+ "entry that is gone; it has no code to compile. Load it from its bytes with "
+						+ "ChicoryCompiler.load instead.");
+			}
+			compiled = MachineCode.compile(this.builders.apply(module));
 		}
-		MachineCode.Compiled compiled = MachineCode.compile(this.builders.apply(module));
+		catch (RuntimeException | Error ex) {
+			if (store != null) {
+				// No entry will come from this caller: do not keep others waiting for it.
+				EntryWriter.abandon(store, digest);
+			}
+			throw ex;
+		}
 		if (store != null) {
 			int functionImports = module.importSection().count(ExternalType.FUNCTION);
 			this.writer.store(store, namespace, digest, compiled, MetaModule.functionCount(module),

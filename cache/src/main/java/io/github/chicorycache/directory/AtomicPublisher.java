@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -78,9 +77,6 @@ final class AtomicPublisher {
 			try {
 				// rename(2) replaces a link at the target itself, never its target
 				Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-			}
-			catch (AtomicMoveNotSupportedException ex) {
-				throw ex;
 			}
 			catch (FileAlreadyExistsException | AccessDeniedException ex) {
 				// File systems that cannot replace atomically refuse when a concurrent

@@ -276,10 +276,9 @@ public final class ChicoryInternals {
 		}
 		catch (ReflectiveOperationException | RuntimeException ex) {
 			if (warnedUnreadableOptions.compareAndSet(false, true)) {
-				logger.log(Level.WARNING,
-						"Cannot read the Chicory compiler options (" + ex
-								+ "); cache entries are separated by customizer classes only. Open the package "
-								+ "com.dylibso.chicory.compiler to this library to fix this.");
+				logger.log(Level.WARNING, "Cannot read the Chicory compiler options (" + ex
+						+ "); compiled modules are reused within this JVM but never stored in the cache. Open the package "
+						+ "com.dylibso.chicory.compiler to this library to fix this.");
 			}
 			return null;
 		}

@@ -52,4 +52,14 @@ public interface CacheNamespace extends Cache {
 	 */
 	boolean evict(String key);
 
+	/**
+	 * Tells the cache that the caller that missed a key will not store an entry for it:
+	 * its compilation failed, or its store was dropped. A tier that makes other callers
+	 * wait for the first one's entry (a fleet lease) lets them go now rather than when
+	 * its wait ends. The default does nothing; it must not throw.
+	 * @param key the key
+	 */
+	default void abandon(String key) {
+	}
+
 }

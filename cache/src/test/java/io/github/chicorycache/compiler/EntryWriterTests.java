@@ -75,6 +75,25 @@ class EntryWriterTests {
 	}
 
 	@Test
+	void aStoreThatIsDroppedOrFailsBeforeTheCacheIsAbandoned() {
+		AbandonRecorder recorder = new AbandonRecorder(this.store);
+		EntryWriter writer = writer(1);
+		writer.store(recorder, "ns", "sha-256:a=", COMPILED, 8, null);
+		this.cache.awaitBlocked();
+		writer.store(recorder, "ns", "sha-256:b=", COMPILED, 8, null);
+		writer.store(recorder, "ns", "sha-256:c=", COMPILED, 8, null);
+		assertThat(recorder.abandoned).as("the dropped store").containsExactly("sha-256:c=");
+		this.cache.open();
+		assertThat(writer.close(Duration.ofMinutes(1))).isTrue();
+		assertThat(this.cache.entries).hasSize(2);
+		MachineCode.Compiled incomplete = new MachineCode.Compiled(COMPILED.factory(), COMPILED.mainClass(),
+				java.util.Map.of(COMPILED.mainClass(), COMPILED.classes().get(COMPILED.mainClass())), null);
+		writer.store(recorder, "ns", "sha-256:d=", incomplete, 8, null);
+		assertThat(recorder.abandoned).as("and the incomplete one, not the stored ones")
+			.containsExactly("sha-256:c=", "sha-256:d=");
+	}
+
+	@Test
 	void closeWritesWhatIsQueuedThenStoresOnTheCallersThread() {
 		EntryWriter writer = writer(4);
 		writer.store(this.store, "ns", "sha-256:a=", COMPILED, 8, null);
@@ -149,6 +168,51 @@ class EntryWriterTests {
 	private EntryWriter writer(int capacity) {
 		this.writer = new EntryWriter(capacity, this.faults);
 		return this.writer;
+	}
+
+	/**
+	 * A namespace that records the keys it is told are abandoned.
+	 */
+	static final class AbandonRecorder implements CacheNamespace {
+
+		final java.util.List<String> abandoned = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		private final CacheNamespace delegate;
+
+		AbandonRecorder(CacheNamespace delegate) {
+			this.delegate = delegate;
+		}
+
+		@Override
+		public String name() {
+			return this.delegate.name();
+		}
+
+		@Override
+		public boolean invalidate(String key, String reason) {
+			return this.delegate.invalidate(key, reason);
+		}
+
+		@Override
+		public boolean evict(String key) {
+			return this.delegate.evict(key);
+		}
+
+		@Override
+		public void abandon(String key) {
+			this.abandoned.add(key);
+		}
+
+		@Override
+		public byte @Nullable [] get(String key) throws java.io.IOException {
+			return this.delegate.get(key);
+		}
+
+		@Override
+		public void putIfAbsent(String key, byte[] data) throws java.io.IOException {
+			this.delegate.putIfAbsent(key, data);
+		}
+
 	}
 
 	/**

@@ -161,6 +161,16 @@ final class RemoteEntries {
 	 * @return {@code true} if the entry is gone from Redis (deleted or absent),
 	 * {@code false} if it may remain (verify-only, or Redis unavailable)
 	 */
+	/**
+	 * Releases the lease of a key whose compilation here will publish nothing, so that
+	 * the instances waiting for it compile it themselves now.
+	 * @param namespace the namespace
+	 * @param key the key
+	 */
+	void abandon(String namespace, String key) {
+		this.lease.releaseQuietly(this.keys.lease(namespace, key));
+	}
+
 	boolean remove(String namespace, String key) {
 		if (this.signer == null) {
 			return false;

@@ -81,6 +81,12 @@ final class TieredNamespace implements CacheNamespace {
 	}
 
 	@Override
+	public void abandon(String key) {
+		this.local.abandon(key);
+		this.remote.abandon(name(), key);
+	}
+
+	@Override
 	public boolean evict(String key) {
 		boolean local = this.local.evict(key);
 		boolean remote = this.remote.evict(name(), key);

@@ -101,6 +101,22 @@ class FleetLeaseTests {
 	}
 
 	@Test
+	void aLeaderThatWillNotPublishReleasesTheWaitersAtOnce() throws Exception {
+		try (RedisCacheTier leader = FleetNode.tier(server).build();
+				RedisCacheTier follower = FleetNode.tier(server).build()) {
+			assertThat(leader.entries().lookup(NAMESPACE, KEY)).isNull();
+			CompletableFuture<byte[]> waiting = CompletableFuture
+				.supplyAsync(() -> follower.entries().lookup(NAMESPACE, KEY));
+			Await.await("the follower waiting", 30_000, () -> follower.stats().fleetWaits() == 1);
+			// The leader's compilation failed, or its store was dropped.
+			leader.entries().abandon(NAMESPACE, KEY);
+			assertThat(waiting.get(30, TimeUnit.SECONDS)).as("the follower compiles itself").isNull();
+			assertThat(server.keys("*")).as("the lease is released").isEmpty();
+			assertThat(follower.stats().fleetWaitHits()).isZero();
+		}
+	}
+
+	@Test
 	void aWaitEndsAfterTheWaitTime() {
 		try (RedisCacheTier leader = FleetNode.tier(server).build();
 				RedisCacheTier follower = FleetNode.tier(server).withLeaseWait(Duration.ofMillis(200)).build()) {

@@ -116,10 +116,12 @@ public final class ChicoryCacheDescriptors {
 		}
 
 		RemoteDescriptor minus(RemoteDescriptor earlier) {
+			// As for the directory cache: a fault before the reset is not shown after it.
+			long faults = sub(this.faults, earlier.faults);
 			return new RemoteDescriptor(this.endpoint, this.publishing, this.breaker, sub(this.hits, earlier.hits),
 					sub(this.misses, earlier.misses), sub(this.puts, earlier.puts),
 					sub(this.rejected, earlier.rejected), sub(this.droppedPublishes, earlier.droppedPublishes),
-					sub(this.fleetWaits, earlier.fleetWaits), sub(this.faults, earlier.faults), this.lastFault);
+					sub(this.fleetWaits, earlier.fleetWaits), faults, (faults > 0) ? this.lastFault : null);
 		}
 
 		private static long sub(long a, long b) {

@@ -1,8 +1,11 @@
 package io.github.chicorycache.autoconfigure.endpoint;
 
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.dylibso.chicory.wasm.WasmModule;
+import io.github.chicorycache.CacheFault;
 import io.github.chicorycache.CacheKey;
 import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.CompilationSource;
@@ -11,8 +14,10 @@ import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.Cac
 import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.EntriesDescriptor;
 import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.EntryDescriptor;
 import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.MessageDescriptor;
+import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.RemoteDescriptor;
 import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheDescriptors.RemovalDescriptor;
 import io.github.chicorycache.autoconfigure.endpoint.ChicoryCacheEndpointWebExtension.ErrorDescriptor;
+import io.github.chicorycache.redis.BreakerState;
 import io.github.chicorycache.testsupport.MapCache;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -205,6 +210,32 @@ class ChicoryCacheEndpointTests {
 				"limit must be a number between 1 and 10000, was 'abc'");
 		assertError(web.entry(new String[] { "entries" }, "0", null), 400, "limit must be between 1 and 10000");
 		assertError(web.entry(new String[] { "bad" }, null, null), 400, "must have the form");
+	}
+
+	@Test
+	void resetStatsHidesTheRemoteTiersFaultsBeforeTheReset() {
+		AtomicReference<RemoteDescriptor> described = new AtomicReference<>(remote(3, 1,
+				new CacheFault(CacheFault.Kind.READ, "GET timed out", Instant.parse("2026-11-27T15:00:00Z"))));
+		ChicoryCacheEndpoint endpoint = new ChicoryCacheEndpoint(
+				ChicoryCompiler.builder().withStoreQueueCapacity(0).build(), null, described::get);
+		assertThat(endpoint.report().remote().lastFault()).isNotNull();
+		endpoint.action("reset-stats");
+		RemoteDescriptor afterReset = endpoint.report().remote();
+		assertThat(afterReset.hits()).isZero();
+		assertThat(afterReset.faults()).isZero();
+		assertThat(afterReset.lastFault()).isNull();
+		described.set(remote(4, 2,
+				new CacheFault(CacheFault.Kind.WRITE, "SET NX failed", Instant.parse("2026-11-27T15:05:00Z"))));
+		RemoteDescriptor later = endpoint.report().remote();
+		assertThat(later.hits()).isOne();
+		assertThat(later.faults()).isOne();
+		assertThat(later.lastFault()).isNotNull();
+		assertThat(later.lastFault().message()).isEqualTo("SET NX failed");
+	}
+
+	private static RemoteDescriptor remote(long hits, long faults, CacheFault lastFault) {
+		return RemoteDescriptor.of("redis://127.0.0.1:1", true, BreakerState.CLOSED, hits, 0, 0, 0, 0, 0, faults,
+				lastFault);
 	}
 
 	private static void assertError(WebEndpointResponse<OperationResponseBody> response, int status, String message) {
