@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -191,8 +192,10 @@ public class ChicoryCacheWarmup implements SmartLifecycle {
 			Duration duration) {
 
 		public WarmupResult {
-			modules = Map.copyOf(modules);
-			failures = Map.copyOf(failures);
+			// In the order the modules were loaded, as the log and the endpoint show
+			// them.
+			modules = Collections.unmodifiableMap(new LinkedHashMap<>(modules));
+			failures = Collections.unmodifiableMap(new LinkedHashMap<>(failures));
 		}
 
 		/**

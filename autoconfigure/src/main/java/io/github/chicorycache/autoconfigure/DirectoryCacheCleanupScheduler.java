@@ -27,8 +27,8 @@ public class DirectoryCacheCleanupScheduler implements SmartLifecycle {
 		this.scheduler.setThreadNamePrefix("chicory-cache-cleanup-");
 		this.scheduler.setDaemon(true);
 		this.scheduler.setWaitForTasksToCompleteOnShutdown(false);
-		// A pass in progress is interrupted; give it a moment to end before the cache
-		// closes.
+		// A pass in progress runs to its end (it is bounded by the directory's size);
+		// shutdown waits for it up to this long before the cache closes.
 		this.scheduler.setAwaitTerminationSeconds(10);
 	}
 
