@@ -15,7 +15,6 @@ import java.util.function.Function;
 import io.github.chicorycache.CacheFault;
 import io.github.chicorycache.spi.FaultRecorder;
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.GetExArgs;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -107,12 +106,29 @@ final class RedisGateway implements AutoCloseable {
 		return this.endpoint;
 	}
 
-	byte @Nullable [] get(byte[] key) throws RedisUnavailableException {
-		return call("GET", CacheFault.Kind.READ, (commands) -> commands.get(key));
+	/**
+	 * Reads at most {@code maxLength + 1} bytes of a value: whoever can write to Redis
+	 * (no secret needed) could otherwise make every instance read a value of up to 512 MB
+	 * into memory before its envelope is refused. A longer result means the value is over
+	 * the limit.
+	 * @param key the key
+	 * @param maxLength the largest acceptable value
+	 * @return the value or its first {@code maxLength + 1} bytes, or {@code null} if
+	 * there is none
+	 * @throws RedisUnavailableException if Redis did not answer
+	 */
+	byte @Nullable [] getAtMost(byte[] key, long maxLength) throws RedisUnavailableException {
+		byte[] value = call("GETRANGE", CacheFault.Kind.READ, (commands) -> commands.getrange(key, 0, maxLength));
+		if (value != null && value.length > 0) {
+			return value;
+		}
+		// GETRANGE answers an empty string for a missing key too; an empty value must be
+		// seen (and refused), or it would block publishing under its key.
+		return exists(key) ? new byte[0] : null;
 	}
 
-	byte @Nullable [] getAndRenew(byte[] key, Duration ttl) throws RedisUnavailableException {
-		return call("GETEX", CacheFault.Kind.READ, (commands) -> commands.getex(key, GetExArgs.Builder.px(ttl)));
+	void renew(byte[] key, Duration ttl) throws RedisUnavailableException {
+		call("PEXPIRE", CacheFault.Kind.WRITE, (commands) -> commands.pexpire(key, ttl.toMillis()));
 	}
 
 	boolean setIfAbsent(byte[] key, byte[] value, Duration ttl) throws RedisUnavailableException {

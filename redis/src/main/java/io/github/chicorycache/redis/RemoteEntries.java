@@ -86,14 +86,21 @@ final class RemoteEntries {
 	private byte @Nullable [] fetch(String namespace, String key) throws RedisUnavailableException {
 		String entryKey = this.keys.entry(namespace, key);
 		byte[] redisKey = RedisKeys.bytes(entryKey);
-		// A hit renews the entry's time to live; a verify-only instance cannot write.
-		byte[] envelope = (this.signer != null) ? this.gateway.getAndRenew(redisKey, this.ttl)
-				: this.gateway.get(redisKey);
+		byte[] envelope = this.gateway.getAtMost(redisKey, this.maxEntrySize);
 		if (envelope == null) {
 			return null;
 		}
 		try {
-			return EntryEnvelope.open(this.keyring, namespace, key, envelope);
+			if (envelope.length > this.maxEntrySize) {
+				throw new EntryEnvelope.RejectedEntryException(
+						"larger than the maximum entry size of " + this.maxEntrySize + " bytes");
+			}
+			byte[] payload = EntryEnvelope.open(this.keyring, namespace, key, envelope);
+			// A hit renews the entry's time to live; a verify-only instance cannot write.
+			if (this.signer != null) {
+				renew(redisKey);
+			}
+			return payload;
 		}
 		catch (EntryEnvelope.RejectedEntryException ex) {
 			this.stats.rejected.increment();
@@ -106,6 +113,15 @@ final class RemoteEntries {
 				this.gateway.unlink(redisKey);
 			}
 			return null;
+		}
+	}
+
+	private void renew(byte[] redisKey) {
+		try {
+			this.gateway.renew(redisKey, this.ttl);
+		}
+		catch (RedisUnavailableException ex) {
+			// Recorded by the gateway; the entry read is still good.
 		}
 	}
 

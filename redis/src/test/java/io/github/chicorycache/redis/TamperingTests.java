@@ -136,6 +136,29 @@ class TamperingTests {
 	}
 
 	@Test
+	void anOversizedValueIsNotReadWhole() {
+		RedisCacheTier tier = FleetNode.tier(server).withMaxEntrySize(1024 * 1024).build();
+		try (FleetNode a = node("a"); FleetNode b = new FleetNode(this.temp.resolve("b"), tier)) {
+			StoredEntry entry = publish(a, 14);
+			server.command("SET", entry.redisKey(), new byte[16 * 1024 * 1024]);
+			long before = netOutputBytes();
+			assertThat(b.compileAndRun(14)).isEqualTo(CompilationSource.COMPILER);
+			assertThat(tier.stats().rejected()).isOne();
+			assertThat(netOutputBytes() - before).as("bytes Redis sent").isLessThan(4L * 1024 * 1024);
+		}
+	}
+
+	private static long netOutputBytes() {
+		String info = new String((byte[]) server.command("INFO", "stats"), StandardCharsets.UTF_8);
+		for (String line : info.split("\r\n")) {
+			if (line.startsWith("total_net_output_bytes:")) {
+				return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+			}
+		}
+		throw new AssertionError(info);
+	}
+
+	@Test
 	void aVerifyOnlyInstanceRefusesAForgedEntryAndLeavesItInPlace() {
 		KeyPair pair = Ed25519Keys.generate();
 		RedisCacheTier verifier = RedisCacheTier.builder(server.host(), server.port())

@@ -1,6 +1,7 @@
 package io.github.chicorycache.autoconfigure.endpoint;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -29,6 +30,8 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.RequestEntity;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -334,6 +337,47 @@ class ChicoryCacheEndpointWebIntegrationTests {
 		assertError(post("{\"action\":\"explode\"}"), HttpStatus.BAD_REQUEST,
 				"Unknown action 'explode'; use 'cleanup' or 'reset-stats'");
 		assertError(post("{}"), HttpStatus.BAD_REQUEST, "Missing action");
+	}
+
+	@Test
+	void hostileInputIsAClientErrorNeverAServerError() {
+		String digest = CacheKey.parse(module(1).digest()).fileSafe();
+		List<String> paths = List.of("/entries?limit=-1", "/entries?limit=99999999999", "/entries?limit=",
+				"/entries?limit=%20", "/entries?limit=1e3", "/entries?limit=1&limit=2", "/" + digest + "?namespace=",
+				"/" + digest + "?namespace=%00", "/" + "a".repeat(4000), "/sha-256:" + "0".repeat(4000));
+		for (String path : paths) {
+			for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.DELETE)) {
+				assertStatus(exchange(method, ENDPOINT + path, null), HttpStatus.BAD_REQUEST);
+			}
+		}
+		assertError(get(ENDPOINT + "/" + digest + "?namespace=unknown"), HttpStatus.NOT_FOUND, "in namespace unknown");
+		// the server refuses these before the endpoint sees them, with its own page
+		for (String path : List.of("/%00", "/sha-256:%00", "/%C0%AE%C0%AE%2F")) {
+			assertThat(get(ENDPOINT + path).getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		}
+		assertError(post("{\"action\":null}"), HttpStatus.BAD_REQUEST, "Missing action");
+		assertError(post("null"), HttpStatus.BAD_REQUEST, "Missing action");
+		assertError(post("{\"action\":\"\"}"), HttpStatus.BAD_REQUEST, "Unknown action ''");
+		assertError(post("{\"action\":\"" + "x".repeat(100_000) + "\"}"), HttpStatus.BAD_REQUEST, "Unknown action");
+		assertError(post("{\"action\":5}"), HttpStatus.BAD_REQUEST, "Unknown action '5'");
+		assertError(post("{\"action\":true}"), HttpStatus.BAD_REQUEST, "Unknown action 'true'");
+		// Spring MVC reads the body as a map of strings: what does not fit is refused
+		// before the endpoint sees it, with Spring's own error body
+		for (String body : List.of("{\"action\":{\"a\":1}}", "{\"action\":[]}", "{\"action\":[\"cleanup\"]}", "[]",
+				"\"cleanup\"", "{", "not json")) {
+			assertStatus(post(body), HttpStatus.BAD_REQUEST);
+		}
+		for (MediaType type : List.of(MediaType.TEXT_PLAIN, MediaType.APPLICATION_XML,
+				MediaType.APPLICATION_FORM_URLENCODED)) {
+			RequestEntity<String> request = RequestEntity.post(URI.create("http://localhost:" + this.port + ENDPOINT))
+				.contentType(type)
+				.body("action=cleanup");
+			assertStatus(this.rest.exchange(request, String.class), HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+		}
+		RequestEntity<Void> empty = RequestEntity.post(URI.create("http://localhost:" + this.port + ENDPOINT))
+			.contentType(MediaType.APPLICATION_JSON)
+			.build();
+		assertError(this.rest.exchange(empty, String.class), HttpStatus.BAD_REQUEST, "Missing action");
 	}
 
 	@Test
