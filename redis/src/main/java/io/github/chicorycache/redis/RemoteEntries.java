@@ -171,13 +171,6 @@ final class RemoteEntries {
 	}
 
 	/**
-	 * Deletes an entry, where this instance may write.
-	 * @param namespace the namespace
-	 * @param key the key
-	 * @return {@code true} if the entry is gone from Redis (deleted or absent),
-	 * {@code false} if it may remain (verify-only, or Redis unavailable)
-	 */
-	/**
 	 * Releases the lease of a key whose compilation here will publish nothing, so that
 	 * the instances waiting for it compile it themselves now.
 	 * @param namespace the namespace
@@ -187,6 +180,13 @@ final class RemoteEntries {
 		this.lease.releaseQuietly(this.keys.lease(namespace, key));
 	}
 
+	/**
+	 * Deletes an entry, where this instance may write.
+	 * @param namespace the namespace
+	 * @param key the key
+	 * @return {@code true} if the entry is gone from Redis (deleted or absent),
+	 * {@code false} if it may remain (verify-only, or Redis unavailable)
+	 */
 	boolean remove(String namespace, String key) {
 		if (this.signer == null) {
 			return false;
