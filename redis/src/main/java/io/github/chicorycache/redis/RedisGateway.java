@@ -124,7 +124,14 @@ final class RedisGateway implements AutoCloseable {
 		}
 		// GETRANGE answers an empty string for a missing key too; an empty value must be
 		// seen (and refused), or it would block publishing under its key.
-		return exists(key) ? new byte[0] : null;
+		if (!exists(key)) {
+			return null;
+		}
+		// Another instance may have published between the two commands: entries are
+		// written once (SET NX) and never changed, so a second read tells a planted empty
+		// value from a fresh entry.
+		byte[] again = call("GETRANGE", CacheFault.Kind.READ, (commands) -> commands.getrange(key, 0, maxLength));
+		return (again != null) ? again : new byte[0];
 	}
 
 	void renew(byte[] key, Duration ttl) throws RedisUnavailableException {
