@@ -30,8 +30,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DefaultCacheDirectory {
 
-	private static final Logger logger = System.getLogger(DefaultCacheDirectory.class.getName());
-
 	private final Function<String, @Nullable String> lookup;
 
 	private DefaultCacheDirectory(Function<String, @Nullable String> lookup) {
@@ -72,7 +70,7 @@ public final class DefaultCacheDirectory {
 			return preferred;
 		}
 		Path fallback = fallback();
-		logger.log(Level.INFO, () -> "Chicory cache directory "
+		logger().log(Level.INFO, () -> "Chicory cache directory "
 				+ ((preferred != null) ? preferred + " is not writable" : "is unknown") + "; using " + fallback);
 		return fallback;
 	}
@@ -102,7 +100,7 @@ public final class DefaultCacheDirectory {
 		}
 		try {
 			Path own = Files.createTempDirectory(tmpdir, "chicory-cache-" + user + "-", ownerOnly(tmpdir));
-			logger.log(Level.WARNING, "Chicory cache directory " + fallback
+			logger().log(Level.WARNING, "Chicory cache directory " + fallback
 					+ " is not a directory owned by this user; using " + own
 					+ " instead, which is not kept across restarts (configure a cache directory to keep entries)");
 			return own;
@@ -156,6 +154,15 @@ public final class DefaultCacheDirectory {
 			candidate = candidate.getParent();
 		}
 		return candidate != null && Files.isDirectory(candidate) && Files.isWritable(candidate);
+	}
+
+	/**
+	 * Looked up when something is logged, not when this class loads: a logger initializes
+	 * the logging system, which costs a fresh JVM tens of milliseconds on the way to its
+	 * first module.
+	 */
+	private static Logger logger() {
+		return System.getLogger(DefaultCacheDirectory.class.getName());
 	}
 
 }

@@ -69,7 +69,7 @@ class ChicoryCompilerLoadTests {
 
 		byte[] entry = cache.namespace(compiler.namespace()).get(loaded.module().digest());
 		EntryJar.Contents contents = EntryJar.read(entry);
-		assertThat(contents.meta()).isNotNull();
+		assertThat(contents.metaPart()).isNotNull();
 		assertThat(contents.functions()).isEqualTo(8);
 		assertThat(contents.listedClasses()).containsExactlyInAnyOrderElementsOf(contents.classes().keySet());
 		assertThat(loaded.event().bytes()).isEqualTo(contents.classBytes());
@@ -203,16 +203,15 @@ class ChicoryCompilerLoadTests {
 		ChicoryCompiler writer = compilerBuilder().withCache(recorder).build();
 		WasmModule module = writer.load(MODULE).module();
 		byte[] valid = recorder.singleValue();
-		byte[] meta = EntryJar.read(valid).meta();
+		byte[] meta = EntryJar.read(valid).metaPart();
 		byte[] damaged = switch (damage) {
-			case GARBAGE ->
-				CompilerFixtures.with(valid, EntryJar.META_MODULE, CompilerFixtures.garbage(meta.length, 5));
+			case GARBAGE -> CompilerFixtures.with(valid, EntryJar.META_PART, CompilerFixtures.garbage(meta.length, 5));
 			case TRUNCATED ->
-				CompilerFixtures.with(valid, EntryJar.META_MODULE, java.util.Arrays.copyOf(meta, meta.length / 2));
+				CompilerFixtures.with(valid, EntryJar.META_PART, java.util.Arrays.copyOf(meta, meta.length / 2));
 			case OTHER_MODULES -> {
 				MapCache other = new MapCache();
 				compilerBuilder().withCache(other).build().load(small(2));
-				yield CompilerFixtures.with(valid, EntryJar.META_MODULE, EntryJar.read(other.singleValue()).meta());
+				yield CompilerFixtures.with(valid, EntryJar.META_PART, EntryJar.read(other.singleValue()).metaPart());
 			}
 			case FUNCTION_COUNT -> CompilerFixtures.transform(valid, EntryJar.ENTRY_PROPERTIES,
 					(properties) -> new String(properties).replace("functions=8", "functions=9").getBytes());

@@ -14,7 +14,6 @@ import com.dylibso.chicory.compiler.Cache;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
-import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import io.github.chicorycache.CacheFault;
 import io.github.chicorycache.ChicoryCompiler;
@@ -42,8 +41,6 @@ import org.jspecify.annotations.Nullable;
  * customization and a fingerprint.
  */
 public final class CachingCompiler {
-
-	private static final Logger logger = System.getLogger(ChicoryCompiler.class.getName());
 
 	/**
 	 * The smallest valid module: magic number and version, nothing else.
@@ -124,8 +121,16 @@ public final class CachingCompiler {
 	 */
 	public LoadedModule load(byte[] bytes) {
 		long start = System.nanoTime();
-		String namespace = namespace();
-		String digest = ModuleDigest.of(bytes);
+		String known = this.namespace;
+		Forked<@Nullable String> hashed = null;
+		if (known == null) {
+			// The first load: hash the bytes while the namespace is worked out, which
+			// loads
+			// much of Chicory.
+			hashed = Forked.start(() -> ModuleDigest.of(bytes));
+		}
+		String namespace = (known != null) ? known : namespace();
+		String digest = (hashed != null) ? hashed.join() : ModuleDigest.of(bytes);
 		if (digest == null) {
 			WasmModule module = ModuleParser.parse(bytes, null, true);
 			Function<Instance, Machine> factory = compileWithoutReuse(module);
@@ -209,7 +214,8 @@ public final class CachingCompiler {
 	public String namespace() {
 		String namespace = this.namespace;
 		if (namespace == null) {
-			namespace = this.namespaces.of(customizedBuilder(Parser.parse(EMPTY_MODULE)));
+			// No digest and no validation: only the options of a builder are read.
+			namespace = this.namespaces.of(customizedBuilder(ModuleParser.parse(EMPTY_MODULE, null, false)));
 			this.namespace = namespace;
 		}
 		return namespace;
@@ -297,7 +303,7 @@ public final class CachingCompiler {
 				listener.onCompilation(event);
 			}
 			catch (RuntimeException ex) {
-				logger.log(Level.WARNING, "Compilation listener " + listener + " failed", ex);
+				logger().log(Level.WARNING, "Compilation listener " + listener + " failed", ex);
 			}
 		}
 		return event;
@@ -305,6 +311,15 @@ public final class CachingCompiler {
 
 	private static Duration elapsed(long start) {
 		return Duration.ofNanos(System.nanoTime() - start);
+	}
+
+	/**
+	 * Looked up when something is logged, not when this class loads: a logger initializes
+	 * the logging system, which costs a fresh JVM tens of milliseconds on the way to its
+	 * first module.
+	 */
+	private static Logger logger() {
+		return System.getLogger(ChicoryCompiler.class.getName());
 	}
 
 	/**

@@ -29,8 +29,9 @@ import org.jspecify.annotations.Nullable;
  * read, so that an entry that lost a class is refused before its classes are defined (the
  * full completeness check runs once, when the entry is written), and the number of
  * functions of the module;</li>
- * <li>{@value #META_MODULE}, optional: the {@link MetaModule meta module}, from which
- * {@code ChicoryCompiler.load} builds the module without decoding and validating it.</li>
+ * <li>{@value #META_PART}, optional: the part of the {@link MetaModule meta module} that
+ * differs from the module bytes, from which {@code ChicoryCompiler.load} builds the
+ * module without decoding and validating them.</li>
  * </ul>
  * The cache stores the JAR as it is, so every tier carries all of it.
  */
@@ -48,9 +49,9 @@ public final class EntryJar {
 	public static final String ENTRY_PROPERTIES = "META-INF/chicory-cache/entry.properties";
 
 	/**
-	 * Name of the meta module entry.
+	 * Name of the meta part entry.
 	 */
-	public static final String META_MODULE = "META-INF/chicory-cache/module.meta.wasm";
+	public static final String META_PART = "META-INF/chicory-cache/meta.part";
 
 	private static final String CLASS_SUFFIX = ".class";
 
@@ -64,15 +65,16 @@ public final class EntryJar {
 	 * @param mainClass the main class name
 	 * @param classes the class bytes by class name, main class first
 	 * @param level the deflate level ({@link Deflater#BEST_SPEED} for the cache)
-	 * @param meta the meta module, or {@code null} for none
+	 * @param metaPart the meta part, or {@code null} for none
 	 * @param functions the number of functions of the module, or {@code -1} to record
 	 * nothing but the classes
 	 * @return the JAR
 	 */
-	public static byte[] write(String mainClass, Map<String, byte[]> classes, int level, byte @Nullable [] meta,
+	public static byte[] write(String mainClass, Map<String, byte[]> classes, int level, byte @Nullable [] metaPart,
 			int functions) {
 		try {
-			ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024 + ((meta != null) ? meta.length / 2 : 0));
+			ByteArrayOutputStream bytes = new ByteArrayOutputStream(
+					64 * 1024 + ((metaPart != null) ? metaPart.length / 2 : 0));
 			try (JarOutputStream out = new JarOutputStream(bytes)) {
 				out.setLevel(level);
 				Properties properties = new Properties();
@@ -93,8 +95,8 @@ public final class EntryJar {
 					entry.put("functions", String.valueOf(functions));
 					write(out, ENTRY_PROPERTIES, store(entry));
 				}
-				if (meta != null) {
-					write(out, META_MODULE, meta);
+				if (metaPart != null) {
+					write(out, META_PART, metaPart);
 				}
 			}
 			return bytes.toByteArray();
@@ -115,12 +117,12 @@ public final class EntryJar {
 	}
 
 	/**
-	 * Reads a cache entry in one pass, with or without its meta module. The meta module
-	 * comes last, so reading stops before it when it is not wanted: the entry's streamed
-	 * ZIP data would have to be inflated even to skip it.
+	 * Reads a cache entry in one pass, with or without its meta part. The meta part comes
+	 * last, so reading stops before it when it is not wanted: the entry's streamed ZIP
+	 * data would have to be inflated even to skip it.
 	 * @param jar the JAR
-	 * @param withMeta whether to read the meta module
-	 * @return its contents ({@link Contents#meta()} {@code null} without it)
+	 * @param withMeta whether to read the meta part
+	 * @return its contents ({@link Contents#metaPart()} {@code null} without it)
 	 * @throws InvalidEntryException if it is no readable JAR or names no main class
 	 */
 	public static Contents read(byte[] jar, boolean withMeta) throws InvalidEntryException {
@@ -128,7 +130,7 @@ public final class EntryJar {
 		Map<String, byte[]> classes = new LinkedHashMap<>();
 		Set<String> listed = null;
 		int functions = -1;
-		byte[] meta = null;
+		byte[] metaPart = null;
 		long classBytes = 0;
 		try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
 			JarEntry entry;
@@ -145,11 +147,11 @@ public final class EntryJar {
 					listed = new LinkedHashSet<>(Arrays.asList(properties.getProperty("classes", "").split(",")));
 					functions = Integer.parseInt(properties.getProperty("functions", "-1"));
 				}
-				else if (name.equals(META_MODULE)) {
+				else if (name.equals(META_PART)) {
 					if (!withMeta) {
 						break;
 					}
-					meta = in.readAllBytes();
+					metaPart = in.readAllBytes();
 				}
 				else if (name.endsWith(CLASS_SUFFIX)) {
 					byte[] bytes = in.readAllBytes();
@@ -164,7 +166,7 @@ public final class EntryJar {
 		if (mainClass == null || mainClass.isBlank()) {
 			throw new InvalidEntryException("no mainClass in " + PROPERTIES);
 		}
-		return new Contents(mainClass.trim(), classes, listed, functions, meta, classBytes);
+		return new Contents(mainClass.trim(), classes, listed, functions, metaPart, classBytes);
 	}
 
 	private static byte[] store(Properties properties) throws IOException {
@@ -187,16 +189,16 @@ public final class EntryJar {
 	 * @param listedClasses the class names recorded when the entry was written, or
 	 * {@code null} if it has none (not written by this library)
 	 * @param functions the number of functions recorded, or {@code -1}
-	 * @param meta the meta module, or {@code null} if the entry has none
+	 * @param metaPart the meta part, or {@code null} if the entry has none
 	 * @param classBytes the total size of the classes: the size of the compiled code
 	 */
 	public record Contents(String mainClass, Map<String, byte[]> classes, @Nullable Set<String> listedClasses,
-			int functions, byte @Nullable [] meta, long classBytes) {
+			int functions, byte @Nullable [] metaPart, long classBytes) {
 
 		@Override
 		public String toString() {
 			return "entry of " + this.mainClass + " (" + this.classes.size() + " classes, " + this.classBytes + " bytes"
-					+ ((this.meta != null) ? ", meta module of " + this.meta.length + " bytes" : "") + ")";
+					+ ((this.metaPart != null) ? ", meta part of " + this.metaPart.length + " bytes" : "") + ")";
 		}
 
 	}

@@ -31,8 +31,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class EntryWriter {
 
-	private static final Logger logger = System.getLogger(EntryWriter.class.getName());
-
 	private final FaultRecorder faults;
 
 	private final @Nullable ThreadPoolExecutor executor;
@@ -116,7 +114,7 @@ public final class EntryWriter {
 		List<Runnable> abandoned = executor.shutdownNow();
 		this.dropped.add(abandoned.size());
 		abandoned.forEach(EntryWriter::abandon);
-		logger.log(Level.WARNING, "Chicory cache: " + abandoned.size()
+		logger().log(Level.WARNING, "Chicory cache: " + abandoned.size()
 				+ " compiled modules were not stored before the deadline of " + timeout);
 		return false;
 	}
@@ -129,11 +127,11 @@ public final class EntryWriter {
 		this.dropped.increment();
 		abandon(task);
 		if (this.loggedDrop.compareAndSet(false, true)) {
-			logger.log(Level.INFO, "Chicory cache: the store queue is full; compiled modules are not stored "
+			logger().log(Level.INFO, "Chicory cache: the store queue is full; compiled modules are not stored "
 					+ "while it is (counted as dropped stores; further drops are logged at DEBUG)");
 		}
 		else {
-			logger.log(Level.DEBUG, "Chicory cache: a store was dropped, the queue is full");
+			logger().log(Level.DEBUG, "Chicory cache: a store was dropped, the queue is full");
 		}
 	}
 
@@ -177,8 +175,17 @@ public final class EntryWriter {
 			store.abandon(digest);
 		}
 		catch (RuntimeException ex) {
-			logger.log(Level.DEBUG, () -> "Chicory cache: " + store + " failed to abandon " + digest, ex);
+			logger().log(Level.DEBUG, () -> "Chicory cache: " + store + " failed to abandon " + digest, ex);
 		}
+	}
+
+	/**
+	 * Looked up when something is logged, not when this class loads: a logger initializes
+	 * the logging system, which costs a fresh JVM tens of milliseconds on the way to its
+	 * first module.
+	 */
+	private static Logger logger() {
+		return System.getLogger(EntryWriter.class.getName());
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.github.chicorycache.compiler;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -56,18 +57,29 @@ public final class MachineCode {
 	}
 
 	/**
+	 * Returns whether {@link #define} needs no module (nor builder): then the classes can
+	 * be defined while the module is still being parsed.
+	 * @return whether the classes are defined without module
+	 */
+	public static boolean definesWithoutModule() {
+		return ChicoryInternals.canDefine();
+	}
+
+	/**
 	 * Defines the classes of a cache entry.
 	 * @param contents the checked contents of the entry
 	 * @param jar the entry itself
-	 * @param builder makes a customized builder of the module, for Chicory's public API
+	 * @param builder makes a customized builder of the module, for Chicory's public API;
+	 * may be {@code null} if {@link #definesWithoutModule()}
 	 * @return the machine factory, bound to no module
 	 * @throws RuntimeException or {@link LinkageError} if the classes cannot be defined
 	 */
 	public static Function<Instance, Machine> define(EntryJar.Contents contents, byte[] jar,
-			Supplier<MachineFactoryCompiler.Builder> builder) {
+			@Nullable Supplier<MachineFactoryCompiler.Builder> builder) {
 		if (ChicoryInternals.canDefine()) {
 			return ChicoryInternals.define(contents.mainClass(), contents.classes());
 		}
+		Objects.requireNonNull(builder, "builder");
 		return unbound(builder.get().withCache(new Cache() {
 
 			@Override

@@ -1,33 +1,39 @@
 package io.github.chicorycache.compiler;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 
-import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.WasmWriter;
-import com.dylibso.chicory.wasm.types.CustomSection;
 import com.dylibso.chicory.wasm.types.ExternalType;
-import com.dylibso.chicory.wasm.types.RawSection;
 import com.dylibso.chicory.wasm.types.SectionId;
-import com.dylibso.chicory.wasm.types.UnknownCustomSection;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Not API: the "meta" module stored in a cache entry beside the compiled classes, made
- * the way Chicory's build-time compiler makes its {@code .meta} module: every section
- * copied as it is, except that the body of each compiled function is replaced by
- * {@code unreachable} ({@code 0 locals; unreachable; end}). The bodies of the functions
- * the compiler left to the interpreter are kept. Compiled code never runs those bodies,
- * so the meta module with the entry's classes behaves as the original module; it is much
- * smaller to decode, and since the digest proves that the original bytes were validated
- * when the entry was made, it is parsed without validation.
+ * Not API: the "meta" module of a cache entry, in the way of Chicory's build-time
+ * compiler and its {@code .meta} module: the original module with the body of each
+ * compiled function replaced by {@code unreachable} ({@code 0 locals; unreachable; end}).
+ * The bodies of the functions the compiler left to the interpreter are kept. Compiled
+ * code never runs those bodies, so the meta module with the entry's classes behaves as
+ * the original module, and it is much cheaper to decode; since the digest proves that the
+ * original bytes were validated when the entry was made, it is parsed without validation.
  * <p>
- * A custom section {@value #MARKER} carries the digest of the original bytes. It tells
- * the meta module from another module's, and a meta module from a real one: compiling a
- * meta module would produce code that traps, so the compiler refuses to.
+ * The entry stores only what differs from the original bytes, its <em>meta part</em>: a
+ * custom section {@value #MARKER} that holds the digest of the original bytes, then the
+ * stubbed code section. On a hit the caller has the original bytes (their digest is the
+ * key), so the meta module is put together from them and the meta part, without a copy of
+ * their data segments in the entry. The marker tells a meta part from another module's,
+ * and a meta module from a real one: compiling a meta module would produce code that
+ * traps, so the compiler refuses to.
  */
 public final class MetaModule {
 
@@ -44,45 +50,69 @@ public final class MetaModule {
 	}
 
 	/**
-	 * Makes the meta module of validated module bytes.
+	 * Makes the meta part of validated module bytes: the marker, then the stubbed code
+	 * section (if the module has one).
 	 * @param bytes the original module bytes
 	 * @param digest the digest of the bytes
 	 * @param functionImports the number of imported functions (compiled functions are
 	 * numbered after them)
 	 * @param interpretedFunctions the functions whose real bodies must be kept
-	 * @return the meta module bytes
+	 * @return the meta part
 	 */
 	public static byte[] create(byte[] bytes, String digest, int functionImports, Set<Integer> interpretedFunctions) {
-		WasmWriter writer = new WasmWriter();
-		Parser.parseWithoutDecoding(bytes, (section) -> {
-			RawSection raw = (RawSection) section;
-			if (raw.sectionId() == SectionId.CODE) {
-				writer.writeSection(SectionId.CODE, stubbed(raw.contents(), functionImports, interpretedFunctions));
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		writeSection(out, SectionId.CUSTOM, marker(digest));
+		for (WasmSections.Section section : WasmSections.ofModule(bytes)) {
+			if (section.id() == SectionId.CODE) {
+				writeSection(out, SectionId.CODE,
+						stubbed(bytes, section.contentsStart(), section.end(), functionImports, interpretedFunctions));
 			}
-			else {
-				writer.writeSection(raw);
-			}
-		});
-		writer.writeSection(SectionId.CUSTOM, marker(digest));
-		return writer.bytes();
+		}
+		return out.toByteArray();
 	}
 
 	/**
-	 * Parses a meta module, without validation, as the module of the original digest.
-	 * @param meta the meta module bytes
+	 * Parses, without validation, the meta module of module bytes: the bytes with the
+	 * code section of the meta part, and its marker. The bytes are not copied but once,
+	 * by the parser.
+	 * @param bytes the original module bytes, whose digest is {@code digest}
+	 * @param part the meta part made from those bytes by
+	 * {@link #create(byte[], String, int, Set)}
 	 * @param digest the digest of the original module, which the result carries
 	 * @return the module
-	 * @throws IllegalArgumentException if the meta module is not the one of this digest
+	 * @throws IllegalArgumentException if the meta part is not the one of this digest or
+	 * does not fit the bytes
 	 * @throws RuntimeException (Chicory's) if it is malformed
 	 */
-	public static WasmModule parse(byte[] meta, String digest) {
-		WasmModule parsed = ModuleParser.parse(meta, digest, false);
-		String marked = markedDigest(parsed);
+	public static WasmModule parse(byte[] bytes, byte[] part, String digest) {
+		List<WasmSections.Section> partSections = WasmSections.of(part, 0);
+		WasmSections.Section marker = (partSections.isEmpty()) ? null : partSections.get(0);
+		String marked = (marker != null && marker.id() == SectionId.CUSTOM) ? markedDigest(part, marker) : null;
 		if (!digest.equals(marked)) {
-			throw new IllegalArgumentException("the meta module is "
+			throw new IllegalArgumentException("the meta part is "
 					+ ((marked != null) ? "the one of " + marked : "not marked") + ", not the one of " + digest);
 		}
-		return parsed;
+		WasmSections.Section code = (partSections.size() > 1) ? partSections.get(1) : null;
+		if (partSections.size() > 2 || (code != null && code.id() != SectionId.CODE)) {
+			throw new IllegalArgumentException("the meta part holds more than a marker and a code section");
+		}
+		List<InputStream> slices = new ArrayList<>();
+		slices.add(new ByteArrayInputStream(bytes, 0, WasmSections.HEADER));
+		boolean replaced = false;
+		for (WasmSections.Section section : WasmSections.ofModule(bytes)) {
+			if (section.id() == SectionId.CODE && code != null) {
+				slices.add(new ByteArrayInputStream(part, code.start(), code.length()));
+				replaced = true;
+			}
+			else {
+				slices.add(new ByteArrayInputStream(bytes, section.start(), section.length()));
+			}
+		}
+		if (code != null && !replaced) {
+			throw new IllegalArgumentException("the meta part has a code section, the module has none");
+		}
+		slices.add(new ByteArrayInputStream(part, marker.start(), marker.length()));
+		return ModuleParser.parse(new SequenceInputStream(Collections.enumeration(slices)), digest, false);
 	}
 
 	/**
@@ -103,16 +133,17 @@ public final class MetaModule {
 		return module.importSection().count(ExternalType.FUNCTION) + module.functionSection().functionCount();
 	}
 
-	private static byte[] stubbed(byte[] code, int functionImports, Set<Integer> interpretedFunctions) {
-		ByteBuffer source = ByteBuffer.wrap(code);
-		ByteArrayOutputStream out = new ByteArrayOutputStream(64 + code.length / 8);
+	private static byte[] stubbed(byte[] bytes, int start, int end, int functionImports,
+			Set<Integer> interpretedFunctions) {
+		ByteBuffer source = ByteBuffer.wrap(bytes, start, end - start);
+		ByteArrayOutputStream out = new ByteArrayOutputStream(64 + (end - start) / 8);
 		int count = readVarUInt32(source);
 		WasmWriter.writeVarUInt32(out, count);
 		for (int i = 0; i < count; i++) {
 			int size = readVarUInt32(source);
 			if (interpretedFunctions.contains(functionImports + i)) {
 				WasmWriter.writeVarUInt32(out, size);
-				out.write(code, source.position(), size);
+				out.write(bytes, source.position(), size);
 			}
 			else {
 				out.write(3); // body size
@@ -125,6 +156,12 @@ public final class MetaModule {
 		return out.toByteArray();
 	}
 
+	private static void writeSection(ByteArrayOutputStream out, int id, byte[] contents) {
+		out.write(id);
+		WasmWriter.writeVarUInt32(out, contents.length);
+		out.writeBytes(contents);
+	}
+
 	private static byte[] marker(String digest) {
 		byte[] name = MARKER.getBytes(StandardCharsets.UTF_8);
 		byte[] payload = digest.getBytes(StandardCharsets.UTF_8);
@@ -135,10 +172,24 @@ public final class MetaModule {
 		return out.toByteArray();
 	}
 
-	private static @Nullable String markedDigest(WasmModule module) {
-		CustomSection marker = module.customSection(MARKER);
-		return (marker instanceof UnknownCustomSection unknown) ? new String(unknown.bytes(), StandardCharsets.UTF_8)
-				: null;
+	/**
+	 * Reads the digest held by a marker section, without Chicory's parser.
+	 */
+	private static @Nullable String markedDigest(byte[] part, WasmSections.Section marker) {
+		ByteBuffer contents = ByteBuffer.wrap(part, marker.contentsStart(), marker.end() - marker.contentsStart());
+		try {
+			int nameLength = readVarUInt32(contents);
+			byte[] expected = MARKER.getBytes(StandardCharsets.UTF_8);
+			if (nameLength != expected.length || contents.remaining() < nameLength || !Arrays.equals(part,
+					contents.position(), contents.position() + nameLength, expected, 0, nameLength)) {
+				return null;
+			}
+			int payload = contents.position() + nameLength;
+			return new String(part, payload, marker.end() - payload, StandardCharsets.UTF_8);
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
 	}
 
 	private static int readVarUInt32(ByteBuffer buffer) {

@@ -1,6 +1,7 @@
 package io.github.chicorycache.compiler;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
@@ -42,14 +43,24 @@ public final class ModuleParser {
 	 * valid module
 	 */
 	public static WasmModule parse(byte[] bytes, @Nullable String digest, boolean validate) {
+		return parse(new ByteArrayInputStream(bytes), digest, validate);
+	}
+
+	/**
+	 * Parses module bytes from a stream.
+	 * @param bytes the module bytes
+	 * @param digest the digest the module carries, or {@code null} for none
+	 * @param validate whether to validate the module, as {@code Parser.parse} does
+	 * @return the module
+	 * @throws com.dylibso.chicory.wasm.ChicoryException (Chicory's) if the bytes are no
+	 * valid module
+	 */
+	public static WasmModule parse(InputStream bytes, @Nullable String digest, boolean validate) {
 		WasmModule.Builder module = WasmModule.builder().withValidation(validate);
 		if (digest != null) {
 			module.withDigest(digest);
 		}
-		Parser.builder()
-			.withValidation(validate)
-			.build()
-			.parse(new ByteArrayInputStream(bytes), (section) -> add(module, section));
+		Parser.builder().withValidation(validate).build().parse(bytes, (section) -> add(module, section));
 		return module.build();
 	}
 

@@ -21,10 +21,11 @@ import org.jspecify.annotations.Nullable;
  * versions and compiler options, and the view of the cache for each.
  * <p>
  * A namespace is {@code chicory-<compiler version>-<fingerprint>}, the fingerprint of the
- * compiler options and of the JVM system properties that the compiler reads. A
- * {@link NamespacedCache} (such as {@link io.github.chicorycache.DirectoryCache})
- * provides its own view per namespace; any other {@link Cache} is adapted by a
- * {@link HashedKeyCache}, which hashes keys with the namespace.
+ * compiler options, of the JVM system properties that the compiler reads and of the
+ * layout of this library's entries ({@link #ENTRY_FORMAT}). A {@link NamespacedCache}
+ * (such as {@link io.github.chicorycache.DirectoryCache}) provides its own view per
+ * namespace; any other {@link Cache} is adapted by a {@link HashedKeyCache}, which hashes
+ * keys with the namespace.
  */
 public final class Namespaces {
 
@@ -33,6 +34,12 @@ public final class Namespaces {
 	 * stored, since entries of different options could not be kept apart.
 	 */
 	public static final String UNREADABLE_OPTIONS = "unreadable-options";
+
+	/**
+	 * Version of the layout of the entries ({@link EntryJar}), part of every fingerprint:
+	 * when it changes, entries of the old layout are simply not found, and age out.
+	 */
+	static final String ENTRY_FORMAT = "2";
 
 	private final @Nullable Cache cache;
 
@@ -74,6 +81,7 @@ public final class Namespaces {
 		}
 		Map<String, String> inputs = new TreeMap<>(options);
 		ChicoryInternals.compilerSystemProperties().forEach((name, value) -> inputs.put("-D" + name, value));
+		inputs.put("entry-format", ENTRY_FORMAT);
 		return "chicory-" + this.version + "-" + fingerprint(inputs);
 	}
 

@@ -91,28 +91,36 @@ public final class SelfHealingCompiler {
 			String invalid = found.invalid();
 			if (contents != null && jar != null) {
 				WasmModule module = parsed;
-				if (module == null && contents.meta() == null) {
-					// An entry without meta module (stored by machineFactory): parse in
+				byte[] metaPart = contents.metaPart();
+				if (module == null && metaPart == null) {
+					// An entry without meta part (stored by machineFactory): parse in
 					// full.
 					parsed = ModuleParser.parse(bytes, digest, true);
 					module = parsed;
 				}
+				Forked<Function<Instance, Machine>> classes = null;
 				try {
 					if (module == null) {
-						module = MetaModule.parse(contents.meta(), digest);
+						// Define the classes beside the parse: neither needs the other.
+						classes = MachineCode.definesWithoutModule()
+								? Forked.start(() -> MachineCode.define(contents, jar, null)) : null;
+						module = MetaModule.parse(bytes, metaPart, digest);
 					}
 					if (contents.functions() != MetaModule.functionCount(module)) {
 						throw new IllegalArgumentException("the entry was compiled for " + contents.functions()
 								+ " functions, the module has " + MetaModule.functionCount(module));
 					}
 					WasmModule loaded = module;
-					Function<Instance, Machine> factory = MachineCode.define(contents, jar,
-							() -> this.builders.apply(loaded));
+					Function<Instance, Machine> factory = (classes != null) ? classes.join()
+							: MachineCode.define(contents, jar, () -> this.builders.apply(loaded));
 					return new Outcome(factory, found.source(), contents.classBytes(), false,
 							(given != null) ? null : module);
 				}
 				catch (RuntimeException | LinkageError ex) {
-					// The entry passed its check but its code or meta module is unusable.
+					if (classes != null) {
+						classes.cancel();
+					}
+					// The entry passed its check but its code or meta part is unusable.
 					invalid = ex.toString();
 				}
 			}

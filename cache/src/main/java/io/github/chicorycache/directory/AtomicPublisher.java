@@ -32,7 +32,11 @@ final class AtomicPublisher {
 
 	private final Clock clock;
 
-	private final long pid = ProcessHandle.current().pid();
+	/**
+	 * This process's id, in temp file names; looked up at the first write, since a cache
+	 * that only reads never needs it.
+	 */
+	private volatile long pid = -1;
 
 	AtomicPublisher(EntryLayout layout, OwnerOnlyDirectories directories, Clock clock) {
 		this.layout = layout;
@@ -55,7 +59,7 @@ final class AtomicPublisher {
 		this.directories.ensureRoot(this.layout.root());
 		this.directories.enter(this.layout.tempDirectory());
 		// A new file (O_EXCL): never an existing one, nor a link's target.
-		Path temp = Files.createTempFile(this.layout.tempDirectory(), "pid" + this.pid + "-", ".tmp",
+		Path temp = Files.createTempFile(this.layout.tempDirectory(), "pid" + pid() + "-", ".tmp",
 				this.directories.ownerOnlyFile());
 		try {
 			Instant now = this.clock.instant();
@@ -92,6 +96,15 @@ final class AtomicPublisher {
 		finally {
 			Files.deleteIfExists(temp);
 		}
+	}
+
+	private long pid() {
+		long pid = this.pid;
+		if (pid < 0) {
+			pid = ProcessHandle.current().pid();
+			this.pid = pid;
+		}
+		return pid;
 	}
 
 }

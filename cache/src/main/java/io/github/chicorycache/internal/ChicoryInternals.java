@@ -48,8 +48,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ChicoryInternals {
 
-	private static final Logger logger = System.getLogger(ChicoryInternals.class.getName());
-
 	/**
 	 * The system property from which Chicory's parser takes the digest algorithm, once
 	 * per JVM.
@@ -276,7 +274,7 @@ public final class ChicoryInternals {
 		}
 		catch (ReflectiveOperationException | RuntimeException ex) {
 			if (warnedUnreadableOptions.compareAndSet(false, true)) {
-				logger.log(Level.WARNING, "Cannot read the Chicory compiler options (" + ex
+				logger().log(Level.WARNING, "Cannot read the Chicory compiler options (" + ex
 						+ "); compiled modules are reused within this JVM but never stored in the cache. Open the package "
 						+ "com.dylibso.chicory.compiler to this library to fix this.");
 			}
@@ -421,6 +419,15 @@ public final class ChicoryInternals {
 		catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
 			return null;
 		}
+	}
+
+	/**
+	 * Looked up when something is logged, not when this class loads: a logger initializes
+	 * the logging system, which costs a fresh JVM tens of milliseconds on the way to its
+	 * first module.
+	 */
+	private static Logger logger() {
+		return System.getLogger(ChicoryInternals.class.getName());
 	}
 
 	/**

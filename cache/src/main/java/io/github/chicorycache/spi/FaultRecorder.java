@@ -29,7 +29,7 @@ public final class FaultRecorder {
 
 	private final Clock clock;
 
-	private final Logger logger;
+	private final String loggerName;
 
 	/**
 	 * Creates a recorder.
@@ -38,7 +38,7 @@ public final class FaultRecorder {
 	 */
 	public FaultRecorder(Clock clock, Class<?> owner) {
 		this.clock = clock;
-		this.logger = System.getLogger(owner.getName());
+		this.loggerName = owner.getName();
 	}
 
 	/**
@@ -57,14 +57,14 @@ public final class FaultRecorder {
 			// An I/O failure (a directory that cannot be created or written) is said in
 			// one
 			// line, which names the exception; its stack trace only helps at DEBUG.
-			this.logger.log(Level.WARNING, warning, (cause instanceof IOException) ? null : cause);
+			logger().log(Level.WARNING, warning, (cause instanceof IOException) ? null : cause);
 			if (cause instanceof IOException) {
-				this.logger.log(Level.DEBUG, "Stack trace of the " + kind.name().toLowerCase(Locale.ROOT) + " failure",
+				logger().log(Level.DEBUG, "Stack trace of the " + kind.name().toLowerCase(Locale.ROOT) + " failure",
 						cause);
 			}
 		}
 		else {
-			this.logger.log(Level.DEBUG,
+			logger().log(Level.DEBUG,
 					() -> "Chicory cache " + kind.name().toLowerCase(Locale.ROOT) + " failure: " + full);
 		}
 	}
@@ -83,6 +83,15 @@ public final class FaultRecorder {
 	 */
 	public @Nullable CacheFault last() {
 		return this.last.get();
+	}
+
+	/**
+	 * Looked up when something is logged, not when this class loads: a logger initializes
+	 * the logging system, which costs a fresh JVM tens of milliseconds on the way to its
+	 * first module.
+	 */
+	private Logger logger() {
+		return System.getLogger(this.loggerName);
 	}
 
 }

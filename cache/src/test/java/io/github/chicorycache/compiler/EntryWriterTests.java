@@ -161,8 +161,9 @@ class EntryWriterTests {
 		byte[] entry = this.cache.singleValue();
 		EntryJar.Contents contents = CompiledJarVerifier.verify(entry, CompiledJarVerifier.binding("ns", "sha-256:a="));
 		assertThat(contents.functions()).isEqualTo(8);
-		assertThat(contents.meta()).isNotNull();
-		assertThat(MetaModule.parse(contents.meta(), "sha-256:a=").functionSection().functionCount()).isEqualTo(8);
+		assertThat(contents.metaPart()).isNotNull();
+		assertThat(MetaModule.parse(bytes, contents.metaPart(), "sha-256:a=").functionSection().functionCount())
+			.isEqualTo(8);
 	}
 
 	private EntryWriter writer(int capacity) {

@@ -1,5 +1,6 @@
 package io.github.chicorycache.compiler;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -30,9 +31,10 @@ class MetaModuleTests {
 	@Test
 	void compiledBodiesAreReplacedAndInterpretedOnesKept() {
 		String digest = ModuleDigest.of(MODULE);
-		byte[] meta = MetaModule.create(MODULE, digest, 0, Set.of(2));
-		assertThat(meta.length).isLessThan(MODULE.length + 64);
-		WasmModule module = MetaModule.parse(meta, digest);
+		byte[] part = MetaModule.create(MODULE, digest, 0, Set.of(2));
+		// only what differs from the bytes: the marker and the stubbed code section
+		assertThat(WasmSections.of(part, 0)).extracting(WasmSections.Section::id).containsExactly(0, 10);
+		WasmModule module = MetaModule.parse(MODULE, part, digest);
 		WasmModule full = Parser.parse(MODULE);
 		assertThat(module.digest()).isEqualTo(digest);
 		assertThat(MetaModule.isMeta(module)).isTrue();
@@ -48,7 +50,7 @@ class MetaModuleTests {
 	void functionsAreNumberedAfterTheImportedOnes() {
 		String digest = ModuleDigest.of(MODULE);
 		// as if two functions were imported: index 2 is the first body
-		WasmModule module = MetaModule.parse(MetaModule.create(MODULE, digest, 2, Set.of(2)), digest);
+		WasmModule module = MetaModule.parse(MODULE, MetaModule.create(MODULE, digest, 2, Set.of(2)), digest);
 		assertThat(opcodes(module, 0)).isEqualTo(opcodes(Parser.parse(MODULE), 0));
 		assertThat(opcodes(module, 2)).containsExactly(OpCode.UNREACHABLE, OpCode.END);
 	}
@@ -56,11 +58,29 @@ class MetaModuleTests {
 	@Test
 	void aMetaModuleIsOnlyTheModuleOfItsOwnDigest() {
 		String digest = ModuleDigest.of(MODULE);
-		byte[] meta = MetaModule.create(MODULE, digest, 0, Set.of());
-		assertThatIllegalArgumentException().isThrownBy(() -> MetaModule.parse(meta, "sha-256:other="))
+		byte[] part = MetaModule.create(MODULE, digest, 0, Set.of());
+		assertThatIllegalArgumentException().isThrownBy(() -> MetaModule.parse(MODULE, part, "sha-256:other="))
 			.withMessageContaining(digest);
-		assertThatIllegalArgumentException().isThrownBy(() -> MetaModule.parse(MODULE, digest))
+		byte[] unmarked = Arrays.copyOfRange(MODULE, 8, MODULE.length);
+		assertThatIllegalArgumentException().isThrownBy(() -> MetaModule.parse(MODULE, unmarked, digest))
 			.withMessageContaining("not marked");
+	}
+
+	@Test
+	void aMetaPartThatDoesNotFitTheBytesIsRefused() {
+		String digest = ModuleDigest.of(MODULE);
+		byte[] part = MetaModule.create(MODULE, digest, 0, Set.of());
+		byte[] noCode = { 0, 'a', 's', 'm', 1, 0, 0, 0 };
+		assertThatIllegalArgumentException().isThrownBy(() -> MetaModule.parse(noCode, part, digest))
+			.withMessageContaining("the module has none");
+		byte[] twice = new byte[part.length * 2];
+		System.arraycopy(part, 0, twice, 0, part.length);
+		System.arraycopy(part, 0, twice, part.length, part.length);
+		assertThatIllegalArgumentException().isThrownBy(() -> MetaModule.parse(MODULE, twice, digest))
+			.withMessageContaining("more than a marker");
+		byte[] cut = Arrays.copyOf(part, part.length - 1);
+		assertThatIllegalArgumentException().isThrownBy(() -> MetaModule.parse(MODULE, cut, digest))
+			.withMessageContaining("overruns");
 	}
 
 	@Test
