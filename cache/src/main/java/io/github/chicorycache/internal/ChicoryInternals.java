@@ -1,5 +1,6 @@
 package io.github.chicorycache.internal;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger;
@@ -7,6 +8,7 @@ import java.lang.System.Logger.Level;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.security.CodeSource;
 import java.security.MessageDigest;
@@ -22,6 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 import com.dylibso.chicory.compiler.InterpreterFallback;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
@@ -41,10 +45,10 @@ import org.jspecify.annotations.Nullable;
  * in this library uses Chicory's public API only, so a Chicory upgrade that changes these
  * internals is handled here.
  * <p>
- * Each capability checks at class initialization that the internals are as expected and
- * reports whether it is available; callers then fall back to the public API, which is
- * slower but equivalent. Cache entries are kept apart by Chicory version (the namespace),
- * so a later Chicory never reads what this class wrote for an earlier one.
+ * Each capability checks, when first used, that the internals are as expected and reports
+ * whether it is available; callers then fall back to the public API, which is slower but
+ * equivalent. Cache entries are kept apart by Chicory version (the namespace), so a later
+ * Chicory never reads what this class wrote for an earlier one.
  */
 public final class ChicoryInternals {
 
@@ -80,8 +84,6 @@ public final class ChicoryInternals {
 			"interpretedFunctions", "[]");
 
 	private static final AtomicBoolean warnedUnreadableOptions = new AtomicBoolean();
-
-	private static final @Nullable Field COMPILER_BUILDER = compilerBuilderField();
 
 	private static final boolean DEFINE_AVAILABLE = defineAvailable();
 
@@ -125,16 +127,30 @@ public final class ChicoryInternals {
 			if (codeSource == null || codeSource.getLocation() == null) {
 				return null;
 			}
-			String location = codeSource.getLocation().toString();
+			URL jar = codeSource.getLocation();
+			String location = jar.toString();
 			if (!location.endsWith(".jar")) {
 				return null;
+			}
+			if ("file".equals(jar.getProtocol())) {
+				// Read the jar as a file: it is open already for the class loader, and
+				// URL connections would cost a fresh JVM several milliseconds more.
+				try (ZipFile file = new ZipFile(new File(jar.toURI()))) {
+					ZipEntry entry = file.getEntry(POM_PROPERTIES);
+					if (entry == null) {
+						return null;
+					}
+					try (InputStream in = file.getInputStream(entry)) {
+						return versionOf(in);
+					}
+				}
 			}
 			URL url = URI.create("jar:" + location + "!/" + POM_PROPERTIES).toURL();
 			try (InputStream in = url.openStream()) {
 				return versionOf(in);
 			}
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (IOException | URISyntaxException | RuntimeException ex) {
 			return null;
 		}
 	}
@@ -228,6 +244,13 @@ public final class ChicoryInternals {
 	 * none where Chicory keeps it.
 	 */
 	private static @Nullable Integer readHugeMethodLimit() {
+		if (System.getProperty(HUGE_METHOD_LIMIT_PROPERTY) == null) {
+			// Unset: the compiler uses its default, and whether it is set later is looked
+			// up then (as for a compiler that keeps no limit). Reading the field would
+			// link
+			// the compiler and ASM, which a cache hit never needs.
+			return null;
+		}
 		try {
 			Field field = Compiler.class.getDeclaredField("HUGE_METHOD_LIMIT");
 			field.setAccessible(true);
@@ -313,7 +336,7 @@ public final class ChicoryInternals {
 	 * @return whether the internal compiler can be used directly
 	 */
 	public static boolean canCompile() {
-		return COMPILER_BUILDER != null;
+		return CompilerAccess.COMPILER_BUILDER != null;
 	}
 
 	/**
@@ -328,7 +351,7 @@ public final class ChicoryInternals {
 	 * @throws com.dylibso.chicory.wasm.ChicoryException if the module cannot be compiled
 	 */
 	public static CompiledClasses compile(MachineFactoryCompiler.Builder builder) {
-		Field field = COMPILER_BUILDER;
+		Field field = CompilerAccess.COMPILER_BUILDER;
 		if (field == null) {
 			throw new IllegalStateException("Chicory's internal compiler is not available");
 		}
@@ -428,6 +451,16 @@ public final class ChicoryInternals {
 	 */
 	private static Logger logger() {
 		return System.getLogger(ChicoryInternals.class.getName());
+	}
+
+	/**
+	 * The internals that only a compilation uses, resolved at the first one, so that a
+	 * JVM whose modules all come from the cache never links Chicory's compiler.
+	 */
+	private static final class CompilerAccess {
+
+		static final @Nullable Field COMPILER_BUILDER = compilerBuilderField();
+
 	}
 
 	/**
