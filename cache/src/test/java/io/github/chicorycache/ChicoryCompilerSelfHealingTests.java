@@ -130,14 +130,14 @@ class ChicoryCompilerSelfHealingTests {
 		UNVERIFIABLE_CLASS(VerifyError.class),
 		/** A class cut short after its constant pool. */
 		TRUNCATED_CLASS(ClassFormatError.class),
-		/** A class of a version that the class reader refuses. */
-		UNREADABLE_CLASS_VERSION(IllegalArgumentException.class),
+		/** A class of a version that the JVM refuses. */
+		UNREADABLE_CLASS_VERSION(UnsupportedClassVersionError.class),
 		/** The main class is not a machine. */
 		MAIN_CLASS_NOT_A_MACHINE(ClassCastException.class);
 
 		/**
-		 * What Chicory throws when it loads the entry, for damage that passes the
-		 * compiler's verification; {@code null} if the verification catches it.
+		 * What loading the entry throws, for damage that passes the compiler's
+		 * verification; {@code null} if the verification catches it.
 		 */
 		final Class<? extends Throwable> failureOnLoad;
 

@@ -1,10 +1,8 @@
 package io.github.chicorycache.compiler;
 
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import com.dylibso.chicory.compiler.Cache;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
@@ -17,10 +15,11 @@ import io.github.chicorycache.internal.ChicoryInternals.CompiledClasses;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Not API: compiles modules and defines the classes of cache entries, through
- * {@link ChicoryInternals} where it can (the compiled classes are handed over as they
- * are, and an entry read by the cache is not read a second time by Chicory), and through
- * {@link MachineFactoryCompiler}'s public API otherwise.
+ * Not API: compiles modules, through {@link ChicoryInternals} where it can (the compiled
+ * classes are handed over as they are) and through {@link MachineFactoryCompiler}'s
+ * public API otherwise, and defines the classes of cache entries
+ * ({@link EntryClassLoader}), so that an entry read by the cache is not read a second
+ * time by Chicory.
  */
 public final class MachineCode {
 
@@ -57,42 +56,14 @@ public final class MachineCode {
 	}
 
 	/**
-	 * Returns whether {@link #define} needs no module (nor builder): then the classes can
-	 * be defined while the module is still being parsed.
-	 * @return whether the classes are defined without module
-	 */
-	public static boolean definesWithoutModule() {
-		return ChicoryInternals.canDefine();
-	}
-
-	/**
-	 * Defines the classes of a cache entry.
+	 * Defines the classes of a cache entry, without the module: so they can be defined
+	 * while the module is still being parsed.
 	 * @param contents the checked contents of the entry
-	 * @param jar the entry itself
-	 * @param builder makes a customized builder of the module, for Chicory's public API;
-	 * may be {@code null} if {@link #definesWithoutModule()}
 	 * @return the machine factory, bound to no module
 	 * @throws RuntimeException or {@link LinkageError} if the classes cannot be defined
 	 */
-	public static Function<Instance, Machine> define(EntryJar.Contents contents, byte[] jar,
-			@Nullable Supplier<MachineFactoryCompiler.Builder> builder) {
-		if (ChicoryInternals.canDefine()) {
-			return ChicoryInternals.define(contents.mainClass(), contents.classes());
-		}
-		Objects.requireNonNull(builder, "builder");
-		return unbound(builder.get().withCache(new Cache() {
-
-			@Override
-			public byte[] get(String key) {
-				return jar;
-			}
-
-			@Override
-			public void putIfAbsent(String key, byte[] data) {
-				throw new IllegalStateException("Chicory compiled a module that it was given the code of");
-			}
-
-		}).compile());
+	public static Function<Instance, Machine> define(EntryJar.Contents contents) {
+		return EntryClassLoader.define(contents.mainClass(), contents.classes());
 	}
 
 	private static Function<Instance, Machine> unbound(Function<Instance, Machine> factory) {

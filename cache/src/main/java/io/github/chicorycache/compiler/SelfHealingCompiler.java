@@ -87,9 +87,8 @@ public final class SelfHealingCompiler {
 		if (store != null && !this.unusableEntries.contains(entryKey)) {
 			EntryReader.Found found = EntryReader.read(store, namespace, digest, given == null, this.faults);
 			EntryJar.Contents contents = found.contents();
-			byte[] jar = found.jar();
 			String invalid = found.invalid();
-			if (contents != null && jar != null) {
+			if (contents != null) {
 				WasmModule module = parsed;
 				byte[] metaPart = contents.metaPart();
 				if (module == null && metaPart == null) {
@@ -102,17 +101,15 @@ public final class SelfHealingCompiler {
 				try {
 					if (module == null) {
 						// Define the classes beside the parse: neither needs the other.
-						classes = MachineCode.definesWithoutModule()
-								? Forked.start(() -> MachineCode.define(contents, jar, null)) : null;
+						classes = Forked.start(() -> MachineCode.define(contents));
 						module = MetaModule.parse(bytes, metaPart, digest);
 					}
 					if (contents.functions() != MetaModule.functionCount(module)) {
 						throw new IllegalArgumentException("the entry was compiled for " + contents.functions()
 								+ " functions, the module has " + MetaModule.functionCount(module));
 					}
-					WasmModule loaded = module;
 					Function<Instance, Machine> factory = (classes != null) ? classes.join()
-							: MachineCode.define(contents, jar, () -> this.builders.apply(loaded));
+							: MachineCode.define(contents);
 					return new Outcome(factory, found.source(), contents.classBytes(), false,
 							(given != null) ? null : module);
 				}

@@ -85,8 +85,6 @@ public final class ChicoryInternals {
 
 	private static final AtomicBoolean warnedUnreadableOptions = new AtomicBoolean();
 
-	private static final boolean DEFINE_AVAILABLE = defineAvailable();
-
 	private static final String VERSION = readVersion();
 
 	private static final String DIGEST_ALGORITHM = readDigestAlgorithm();
@@ -366,58 +364,6 @@ public final class ChicoryInternals {
 		ClassLoadingCollector collector = (ClassLoadingCollector) result.collector();
 		return new CompiledClasses(collector.mainClassName(), collector.classBytes(),
 				Set.copyOf(result.interpretedFunctions()), collector.machineFactory());
-	}
-
-	/**
-	 * Returns whether {@link #define(String, Map)} works with the Chicory on the
-	 * classpath.
-	 * @return whether compiled classes can be defined directly
-	 */
-	public static boolean canDefine() {
-		return DEFINE_AVAILABLE;
-	}
-
-	/**
-	 * Defines compiled classes read from a cache entry, as Chicory's loader does after it
-	 * has read the entry's JAR, and returns the factory of the machine class: with this,
-	 * the entry is read once, by the cache, instead of once more by Chicory.
-	 * @param mainClass the name of the machine class
-	 * @param classes the class bytes by class name
-	 * @return the factory of the machine class, bound to no module
-	 * @throws IllegalStateException if {@link #canDefine()} is {@code false}
-	 * @throws LinkageError if the JVM refuses a class
-	 * @throws RuntimeException if a class is damaged or the main class is no machine
-	 */
-	public static Function<Instance, Machine> define(String mainClass, Map<String, byte[]> classes) {
-		if (!DEFINE_AVAILABLE) {
-			throw new IllegalStateException("Chicory's internal class loader is not available");
-		}
-		byte[] main = classes.get(mainClass);
-		if (main == null) {
-			throw new IllegalArgumentException("Main class " + mainClass + " is missing");
-		}
-		ClassLoadingCollector collector = new ClassLoadingCollector();
-		// In the order the compiler defines them: the main class last.
-		classes.forEach((name, bytes) -> {
-			if (!name.equals(mainClass)) {
-				collector.put(name, bytes);
-			}
-		});
-		collector.putMainClass(mainClass, main);
-		return collector.machineFactory();
-	}
-
-	private static boolean defineAvailable() {
-		try {
-			ClassLoadingCollector.class.getConstructor();
-			ClassLoadingCollector.class.getMethod("put", String.class, byte[].class);
-			ClassLoadingCollector.class.getMethod("putMainClass", String.class, byte[].class);
-			ClassLoadingCollector.class.getMethod("machineFactory");
-			return true;
-		}
-		catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
-			return false;
-		}
 	}
 
 	private static @Nullable Field compilerBuilderField() {
