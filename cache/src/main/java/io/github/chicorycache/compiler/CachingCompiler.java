@@ -121,16 +121,8 @@ public final class CachingCompiler {
 	 */
 	public LoadedModule load(byte[] bytes) {
 		long start = System.nanoTime();
-		String known = this.namespace;
-		Forked<@Nullable String> hashed = null;
-		if (known == null) {
-			// The first load: hash the bytes while the namespace is worked out, which
-			// loads
-			// much of Chicory.
-			hashed = Forked.start(() -> ModuleDigest.of(bytes));
-		}
-		String namespace = (known != null) ? known : namespace();
-		String digest = (hashed != null) ? hashed.join() : ModuleDigest.of(bytes);
+		String digest = ModuleDigest.of(bytes);
+		String namespace = namespace();
 		if (digest == null) {
 			WasmModule module = ModuleParser.parse(bytes, null, true);
 			Function<Instance, Machine> factory = compileWithoutReuse(module);
@@ -214,11 +206,14 @@ public final class CachingCompiler {
 	public String namespace() {
 		String namespace = this.namespace;
 		if (namespace == null) {
-			// No digest and no validation: only the options of a builder are read.
-			namespace = this.namespaces.of(customizedBuilder(ModuleParser.parse(EMPTY_MODULE, null, false)));
+			namespace = workOutNamespace();
 			this.namespace = namespace;
 		}
 		return namespace;
+	}
+
+	private String workOutNamespace() {
+		return this.namespaces.of(customizedBuilder(EmptyModule.MODULE));
 	}
 
 	/**
@@ -320,6 +315,16 @@ public final class CachingCompiler {
 	 */
 	private static Logger logger() {
 		return System.getLogger(ChicoryCompiler.class.getName());
+	}
+
+	/**
+	 * The module whose customized builder gives the options of the namespace, parsed once
+	 * per JVM (without digest or validation: only the options of a builder are read).
+	 */
+	private static final class EmptyModule {
+
+		static final WasmModule MODULE = ModuleParser.parse(EMPTY_MODULE, null, false);
+
 	}
 
 	/**

@@ -13,8 +13,10 @@ import java.net.URL;
 import java.security.CodeSource;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -84,6 +86,46 @@ public final class ChicoryInternals {
 			"interpretedFunctions", "[]");
 
 	private static final AtomicBoolean warnedUnreadableOptions = new AtomicBoolean();
+
+	/**
+	 * The option fields of a builder class, made accessible once per JVM rather than at
+	 * every namespace.
+	 */
+	private static final ClassValue<List<Field>> OPTION_FIELDS = new ClassValue<>() {
+
+		@Override
+		protected List<Field> computeValue(Class<?> type) {
+			List<Field> fields = new ArrayList<>();
+			for (Field field : type.getDeclaredFields()) {
+				if (!Modifier.isStatic(field.getModifiers()) && !IGNORED_FIELDS.contains(field.getName())) {
+					field.setAccessible(true);
+					fields.add(field);
+				}
+			}
+			return List.copyOf(fields);
+		}
+
+	};
+
+	/**
+	 * The field of a {@link MachineFactoryCompiler.Builder} class that holds the inner
+	 * compiler builder, made accessible once per JVM.
+	 */
+	private static final ClassValue<Field> COMPILER_BUILDER_FIELDS = new ClassValue<>() {
+
+		@Override
+		protected Field computeValue(Class<?> type) {
+			try {
+				Field field = type.getDeclaredField("compilerBuilder");
+				field.setAccessible(true);
+				return field;
+			}
+			catch (NoSuchFieldException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+	};
 
 	private static final String VERSION = readVersion();
 
@@ -277,9 +319,7 @@ public final class ChicoryInternals {
 		try {
 			Map<String, String> options = new TreeMap<>();
 			collect(builder, options);
-			Field compilerBuilder = builder.getClass().getDeclaredField("compilerBuilder");
-			compilerBuilder.setAccessible(true);
-			Object inner = compilerBuilder.get(builder);
+			Object inner = COMPILER_BUILDER_FIELDS.get(builder.getClass()).get(builder);
 			if (inner != null) {
 				collect(inner, options);
 			}
@@ -304,11 +344,7 @@ public final class ChicoryInternals {
 	}
 
 	private static void collect(Object target, Map<String, String> options) throws IllegalAccessException {
-		for (Field field : target.getClass().getDeclaredFields()) {
-			if (Modifier.isStatic(field.getModifiers()) || IGNORED_FIELDS.contains(field.getName())) {
-				continue;
-			}
-			field.setAccessible(true);
+		for (Field field : OPTION_FIELDS.get(target.getClass())) {
 			String value = describe(field.get(target));
 			if (value != null) {
 				options.put(field.getName(), value);
