@@ -255,9 +255,12 @@ def main():
         summary.append(("in-JVM: same-JVM reuse, `machineFactory(module)` per call", "≤ 20 µs",
                         ", ".join(f"{m} {fmt(x)} µs" for m, x in reuse_values),
                         worst([verdict(x, 20) for _, x in reuse_values])))
-        targets = [("diskHitVsMapHit", "disk hit / map hit (floor)", 1.10, True, "≤ 1.10"),
+        # The issue sets the hit ratios on the real modules and the miss ratio at every size, 10-function modules
+        # included; the generated modules' hit ratios are reported.
+        real_only = {"diskHitVsMapHit", "diskHitVsReuse"}
+        targets = [("diskHitVsMapHit", "disk hit / map hit (floor)", 1.10, True, "≤ 1.10 on real modules"),
                    ("missVsBare", "miss / bare compile", 1.05, True, "≤ 1.05"),
-                   ("diskHitVsReuse", "disk hit / reuse", 100, False, "≥ 100"),
+                   ("diskHitVsReuse", "disk hit / reuse", 100, False, "≥ 100 on real modules"),
                    ("diskHitVsPlainFileHit", "disk hit / plain-file hit", None, True, "report"),
                    ("plainFileHitVsMapHit", "plain-file hit / map hit", None, True, "report"),
                    ("loadHitVsUpstreamWarm", "`load` hit / parse + plain-file hit", None, True, "report"),
@@ -278,7 +281,8 @@ def main():
                     cells.append("n/a")
                     continue
                 # The remote target holds for modules of 1 MB or more; smaller ones are reported.
-                judged = target is not None and (key != "remoteHitVsDiskHit" or r["moduleBytes"] >= 1_000_000)
+                judged = (target is not None and (key != "remoteHitVsDiskHit" or r["moduleBytes"] >= 1_000_000)
+                          and (key not in real_only or not r["module"].startswith("fn")))
                 v = verdict(x["wall"], target, at_most) if judged else ""
                 if judged:
                     verdicts[key].append(v)
