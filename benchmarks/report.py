@@ -370,7 +370,7 @@ def main():
           "SampleApplication`; *healthy*: launch → first 200 from `/actuator/health`; peak RSS: `VmHWM` once "
           f"healthy. Medians over {startup['repetitions']} repetitions.")
         w("")
-        w("| cache directory | started (ms) | healthy (ms) | peak RSS (MB) | wat2wasm: parse / compiled code (ms, source) |")
+        w("| cache directory | started (ms) | healthy (ms) | peak RSS (MB) | wat2wasm: `load` / of which the compiled code (ms, source) |")
         w("|---|---|---|---|---|")
         rows = {}
         for kind in ("empty", "warm"):

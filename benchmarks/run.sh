@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the cache benchmarks and writes benchmarks/RESULTS.md.
 #
-#   benchmarks/run.sh          short run (19 min measured on a busy 2-core machine; meant to be ~10 min when quiet)
+#   benchmarks/run.sh          short run (6 min on a quiet 2-core machine, about 20 min on a busy one)
 #   benchmarks/run.sh --full   longer, steadier run (about 40 min)
 #
 # Builds what it needs (the benchmarks uber-jar and the sample app jar), fetches the real modules of

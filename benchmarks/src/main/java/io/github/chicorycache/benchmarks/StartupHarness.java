@@ -38,8 +38,8 @@ public final class StartupHarness {
 
 	private static final Pattern STARTED = Pattern.compile("Started SampleApplication");
 
-	/** The sample's line: name, digest, parse time. */
-	private static final Pattern MODULE = Pattern.compile("Module (\\S+) \\(.*, (\\S+)\\): parsed in (\\d+) ms");
+	/** The sample's line: name, digest, time to a loaded module. */
+	private static final Pattern MODULE = Pattern.compile("Module (\\S+) \\(.*, (\\S+)\\): loaded in (\\d+) ms");
 
 	/** The starter's line: digest, where the compiled code came from, time. */
 	private static final Pattern COMPILED = Pattern
@@ -113,7 +113,7 @@ public final class StartupHarness {
 			String status = Files.readString(Path.of("/proc/" + process.pid() + "/status"));
 			long hwm = kilobytes(status, "VmHWM");
 			long rss = kilobytes(status, "VmRSS");
-			// name:source:parse ms:compiled code ms, from the sample's and the starter's
+			// name:source:load ms:compiled code ms, from the sample's and the starter's
 			// lines.
 			Map<String, String> compiled = new HashMap<>();
 			for (String line : log) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Instance;
+import io.github.chicorycache.LoadedModule;
 
 import org.springframework.stereotype.Service;
 
@@ -14,7 +15,7 @@ import org.springframework.stereotype.Service;
 @Service
 public class VowelCounter {
 
-	private final ModuleLoader.LoadedModule module;
+	private final LoadedModule module;
 
 	public VowelCounter(Wat2Wasm wat2wasm, ModuleLoader loader) {
 		String wat = new String(Wat2Wasm.resource("/wasm/count_vowels.wat"), StandardCharsets.UTF_8);

@@ -16,6 +16,7 @@ import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
+import io.github.chicorycache.LoadedModule;
 
 import org.springframework.stereotype.Service;
 
@@ -29,7 +30,7 @@ public class Wat2Wasm {
 
 	static final String RESOURCE = "/wat2wasm";
 
-	private final ModuleLoader.LoadedModule module;
+	private final LoadedModule module;
 
 	public Wat2Wasm(ModuleLoader loader) {
 		this.module = loader.load("wat2wasm", resource(RESOURCE));
@@ -39,7 +40,7 @@ public class Wat2Wasm {
 	 * Returns how the compiled code of wat2wasm was obtained at startup.
 	 * @return the module
 	 */
-	public ModuleLoader.LoadedModule module() {
+	public LoadedModule module() {
 		return this.module;
 	}
 
