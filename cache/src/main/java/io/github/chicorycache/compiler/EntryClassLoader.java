@@ -2,6 +2,7 @@ package io.github.chicorycache.compiler;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -40,6 +41,7 @@ final class EntryClassLoader extends ClassLoader {
 	 * @return the machine factory, bound to no module
 	 * @throws IllegalArgumentException if the main class is missing
 	 * @throws ClassCastException if the main class is no machine
+	 * @throws IllegalStateException if machines cannot be made with the main class
 	 * @throws LinkageError if the JVM refuses a class
 	 */
 	static Function<Instance, Machine> define(String mainClass, Map<String, byte[]> classes) {
@@ -55,6 +57,11 @@ final class EntryClassLoader extends ClassLoader {
 				}
 			}
 			Class<? extends Machine> machine = Class.forName(mainClass, true, loader).asSubclass(Machine.class);
+			int modifiers = machine.getModifiers();
+			if (!Modifier.isPublic(modifiers) || Modifier.isAbstract(modifiers)) {
+				// Refused now, which heals the entry, rather than at every instance.
+				throw new IllegalStateException("Cannot make a " + mainClass + ": it is no public concrete class");
+			}
 			return new ConstructorFactory(machine.getConstructor(Instance.class));
 		}
 		catch (ReflectiveOperationException ex) {

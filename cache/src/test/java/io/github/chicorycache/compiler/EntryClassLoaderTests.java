@@ -13,8 +13,13 @@ import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
 import io.github.chicorycache.CompilerFixtures;
 import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Opcodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * Tests for {@link EntryClassLoader}.
@@ -48,6 +53,35 @@ class EntryClassLoaderTests {
 			classes.put(name, copy);
 		});
 		return EntryClassLoader.define(contents.mainClass(), classes);
+	}
+
+	@Test
+	void aMachineClassThatCannotBeMadeFailsTheDefinitionNotTheFirstInstance() throws Exception {
+		EntryJar.Contents contents = EntryJar.read(CompilerFixtures.chicoryJar(MODULE));
+		// package-private, then abstract (and so not final)
+		int[][] changes = { { Opcodes.ACC_PUBLIC, 0 }, { Opcodes.ACC_FINAL, Opcodes.ACC_ABSTRACT } };
+		for (int[] change : changes) {
+			int removed = change[0];
+			int added = change[1];
+			Map<String, byte[]> classes = new LinkedHashMap<>(contents.classes());
+			classes.computeIfPresent(contents.mainClass(), (name, bytes) -> withAccess(bytes, removed, added));
+			assertThatIllegalStateException().isThrownBy(() -> EntryClassLoader.define(contents.mainClass(), classes))
+				.withMessageContaining(contents.mainClass());
+		}
+	}
+
+	private static byte[] withAccess(byte[] classFile, int removed, int added) {
+		ClassWriter writer = new ClassWriter(0);
+		new ClassReader(classFile).accept(new ClassVisitor(Opcodes.ASM9, writer) {
+
+			@Override
+			public void visit(int version, int access, String name, String signature, String superName,
+					String[] interfaces) {
+				super.visit(version, (access & ~removed) | added, name, signature, superName, interfaces);
+			}
+
+		}, 0);
+		return writer.toByteArray();
 	}
 
 }
