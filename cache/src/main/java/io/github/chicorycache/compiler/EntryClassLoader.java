@@ -2,7 +2,9 @@ package io.github.chicorycache.compiler;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
@@ -20,11 +22,16 @@ import com.dylibso.chicory.runtime.Machine;
  */
 final class EntryClassLoader extends ClassLoader {
 
-	private final Map<String, byte[]> classes;
+	/**
+	 * The bytes of the classes not defined yet: a class's bytes are dropped once it is
+	 * defined, since the loader lives as long as the module's code and the bytes would
+	 * double its footprint.
+	 */
+	private final Map<String, byte[]> undefined;
 
 	private EntryClassLoader(Map<String, byte[]> classes) {
 		super(MachineFactoryCompiler.class.getClassLoader());
-		this.classes = classes;
+		this.undefined = new ConcurrentHashMap<>(classes);
 	}
 
 	/**
@@ -34,6 +41,7 @@ final class EntryClassLoader extends ClassLoader {
 	 * @return the machine factory, bound to no module
 	 * @throws IllegalArgumentException if the main class is missing
 	 * @throws ClassCastException if the main class is no machine
+	 * @throws IllegalStateException if machines cannot be made with the main class
 	 * @throws LinkageError if the JVM refuses a class
 	 */
 	static Function<Instance, Machine> define(String mainClass, Map<String, byte[]> classes) {
@@ -49,6 +57,11 @@ final class EntryClassLoader extends ClassLoader {
 				}
 			}
 			Class<? extends Machine> machine = Class.forName(mainClass, true, loader).asSubclass(Machine.class);
+			int modifiers = machine.getModifiers();
+			if (!Modifier.isPublic(modifiers) || Modifier.isAbstract(modifiers)) {
+				// Refused now, which heals the entry, rather than at every instance.
+				throw new IllegalStateException("Cannot make a " + mainClass + ": it is no public concrete class");
+			}
 			return new ConstructorFactory(machine.getConstructor(Instance.class));
 		}
 		catch (ReflectiveOperationException ex) {
@@ -59,11 +72,11 @@ final class EntryClassLoader extends ClassLoader {
 	/**
 	 * Loads the entry's own classes from the entry first, so that a class of the same
 	 * name elsewhere on the class path never stands in for one of them; every other class
-	 * from the parent.
+	 * from the parent. Once defined, an entry's class is found as a loaded class.
 	 */
 	@Override
 	protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-		byte[] bytes = this.classes.get(name);
+		byte[] bytes = this.undefined.get(name);
 		if (bytes == null) {
 			return super.loadClass(name, resolve);
 		}
@@ -71,6 +84,7 @@ final class EntryClassLoader extends ClassLoader {
 			Class<?> loaded = findLoadedClass(name);
 			if (loaded == null) {
 				loaded = defineClass(name, bytes, 0, bytes.length);
+				this.undefined.remove(name);
 			}
 			if (resolve) {
 				resolveClass(loaded);

@@ -26,7 +26,7 @@ public final class EntryReader {
 	 * @param store the cache namespace
 	 * @param namespace its name, part of the binding
 	 * @param digest the module digest, the key
-	 * @param withMeta whether the meta module is wanted
+	 * @param withMeta whether the meta part is wanted
 	 * @param faults where failures of the cache are recorded
 	 * @return what was found
 	 */
@@ -48,10 +48,10 @@ public final class EntryReader {
 		try {
 			EntryJar.Contents contents = CompiledJarVerifier.verify(hit.data(),
 					CompiledJarVerifier.binding(namespace, digest), withMeta);
-			return new Found(hit.data(), contents, hit.source(), null);
+			return new Found(contents, hit.source(), null);
 		}
 		catch (CompiledJarVerifier.InvalidEntryException ex) {
-			return new Found(null, null, hit.source(), ex.getMessage());
+			return new Found(null, hit.source(), ex.getMessage());
 		}
 		catch (RuntimeException | Error ex) {
 			faults.record(CacheFault.Kind.READ, "Could not check the cache entry of " + digest, ex);
@@ -62,15 +62,13 @@ public final class EntryReader {
 	/**
 	 * What a read found.
 	 *
-	 * @param jar the entry, if it passed the check
 	 * @param contents its contents, if it passed the check
 	 * @param source the tier that had the entry
 	 * @param invalid why the entry found is unusable, or {@code null}
 	 */
-	public record Found(byte @Nullable [] jar, EntryJar.@Nullable Contents contents, CompilationSource source,
-			@Nullable String invalid) {
+	public record Found(EntryJar.@Nullable Contents contents, CompilationSource source, @Nullable String invalid) {
 
-		static final Found MISS = new Found(null, null, CompilationSource.DISK, null);
+		static final Found MISS = new Found(null, CompilationSource.DISK, null);
 
 	}
 
