@@ -89,7 +89,8 @@ public final class CachingCompiler {
 		this.listeners = List.copyOf(listeners);
 		this.memory = new CompiledModuleMemory(memoryMaxEntries, memoryMaxBytes);
 		this.namespaces = new Namespaces(cache, this.faults);
-		this.writer = new EntryWriter(storeQueueCapacity, this.faults);
+		// Without a cache nothing is stored: no store thread.
+		this.writer = new EntryWriter((cache != null) ? storeQueueCapacity : 0, this.faults);
 		this.entries = new SelfHealingCompiler(this.namespaces, this::customizedBuilder, this.writer, this.faults);
 	}
 

@@ -39,7 +39,8 @@ final class EntryClassLoader extends ClassLoader {
 	 * @param mainClass the name of the machine class
 	 * @param classes the class bytes by class name
 	 * @return the machine factory, bound to no module
-	 * @throws IllegalArgumentException if the main class is missing
+	 * @throws IllegalArgumentException if the main class is missing, or a class is not in
+	 * its package
 	 * @throws ClassCastException if the main class is no machine
 	 * @throws IllegalStateException if machines cannot be made with the main class
 	 * @throws LinkageError if the JVM refuses a class
@@ -47,6 +48,16 @@ final class EntryClassLoader extends ClassLoader {
 	static Function<Instance, Machine> define(String mainClass, Map<String, byte[]> classes) {
 		if (!classes.containsKey(mainClass)) {
 			throw new IllegalArgumentException("Main class " + mainClass + " is missing");
+		}
+		// Chicory generates every class of a module in the main class's package: an
+		// entry holding any other class (say, one named like a class of Chicory's) is
+		// refused, which heals it, rather than let it stand in for that class.
+		String mainPackage = packageOf(mainClass);
+		for (String name : classes.keySet()) {
+			if (!packageOf(name).equals(mainPackage)) {
+				throw new IllegalArgumentException(
+						"Class " + name + " is not in the package of the main class " + mainClass);
+			}
 		}
 		EntryClassLoader loader = new EntryClassLoader(classes);
 		try {
@@ -67,6 +78,11 @@ final class EntryClassLoader extends ClassLoader {
 		catch (ReflectiveOperationException ex) {
 			throw new IllegalStateException("Cannot load " + mainClass + ": " + ex, ex);
 		}
+	}
+
+	private static String packageOf(String className) {
+		int dot = className.lastIndexOf('.');
+		return (dot < 0) ? "" : className.substring(0, dot);
 	}
 
 	/**

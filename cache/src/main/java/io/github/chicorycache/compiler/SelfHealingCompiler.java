@@ -92,8 +92,7 @@ public final class SelfHealingCompiler {
 				WasmModule module = parsed;
 				byte[] metaPart = contents.metaPart();
 				if (module == null && metaPart == null) {
-					// An entry without meta part (stored by machineFactory): parse in
-					// full.
+					// An entry without meta part (machineFactory's): parse in full.
 					parsed = ModuleParser.parse(bytes, digest, true);
 					module = parsed;
 				}
@@ -114,11 +113,14 @@ public final class SelfHealingCompiler {
 							(given != null) ? null : module);
 				}
 				catch (RuntimeException | LinkageError ex) {
-					if (classes != null) {
-						classes.cancel();
-					}
 					// The entry passed its check but its code or meta part is unusable.
 					invalid = ex.toString();
+				}
+				finally {
+					if (classes != null) {
+						// Done, or no longer wanted: a pool thread does not start it now.
+						classes.cancel();
+					}
 				}
 			}
 			if (invalid != null) {

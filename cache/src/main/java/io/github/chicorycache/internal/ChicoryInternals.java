@@ -285,10 +285,9 @@ public final class ChicoryInternals {
 	 */
 	private static @Nullable Integer readHugeMethodLimit() {
 		if (System.getProperty(HUGE_METHOD_LIMIT_PROPERTY) == null) {
-			// Unset: the compiler uses its default, and whether it is set later is looked
-			// up then (as for a compiler that keeps no limit). Reading the field would
-			// link
-			// the compiler and ASM, which a cache hit never needs.
+			// Unset: the compiler uses its default, and whether it is set later is
+			// looked up then (as for a compiler that keeps no limit). Reading the field
+			// would link the compiler and ASM, which a cache hit never needs.
 			return null;
 		}
 		try {

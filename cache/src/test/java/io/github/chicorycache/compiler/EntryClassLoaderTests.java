@@ -19,6 +19,7 @@ import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Opcodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
@@ -67,6 +68,20 @@ class EntryClassLoaderTests {
 			classes.computeIfPresent(contents.mainClass(), (name, bytes) -> withAccess(bytes, removed, added));
 			assertThatIllegalStateException().isThrownBy(() -> EntryClassLoader.define(contents.mainClass(), classes))
 				.withMessageContaining(contents.mainClass());
+		}
+	}
+
+	@Test
+	void anEntryWithAClassOutsideTheMainClassesPackageIsRefused() throws Exception {
+		EntryJar.Contents contents = EntryJar.read(CompilerFixtures.chicoryJar(MODULE));
+		byte[] someClass = contents.classes().values().iterator().next();
+		for (String stranger : List.of("com.dylibso.chicory.runtime.Instance", "java.lang.String", "Unnamed")) {
+			Map<String, byte[]> classes = new LinkedHashMap<>(contents.classes());
+			classes.put(stranger, someClass);
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> EntryClassLoader.define(contents.mainClass(), classes))
+				.withMessageContaining(stranger)
+				.withMessageContaining("not in the package of the main class");
 		}
 	}
 
