@@ -46,6 +46,11 @@ public final class MetaModule {
 
 	private static final byte END = 0x0B;
 
+	/**
+	 * The body of a compiled function in a meta module: no locals, unreachable, end.
+	 */
+	private static final byte[] STUB = { 0x00, UNREACHABLE, END };
+
 	private MetaModule() {
 	}
 
@@ -100,7 +105,11 @@ public final class MetaModule {
 		slices.add(new ByteArrayInputStream(bytes, 0, WasmSections.HEADER));
 		boolean replaced = false;
 		for (WasmSections.Section section : WasmSections.ofModule(bytes)) {
-			if (section.id() == SectionId.CODE && code != null) {
+			if (section.id() == SectionId.CODE) {
+				if (code == null) {
+					throw new IllegalArgumentException("the meta part has no code section, the module has one");
+				}
+				checkCode(bytes, section, part, code);
 				slices.add(new ByteArrayInputStream(part, code.start(), code.length()));
 				replaced = true;
 			}
@@ -146,14 +155,48 @@ public final class MetaModule {
 				out.write(bytes, source.position(), size);
 			}
 			else {
-				out.write(3); // body size
-				out.write(0); // no locals
-				out.write(UNREACHABLE);
-				out.write(END);
+				WasmWriter.writeVarUInt32(out, STUB.length);
+				out.writeBytes(STUB);
 			}
 			source.position(source.position() + size);
 		}
 		return out.toByteArray();
+	}
+
+	/**
+	 * Checks that the code section of a meta part is one made from the module bytes: as
+	 * many bodies, each the stub or the original body unchanged. The meta module is
+	 * parsed without validation, so this is what keeps code that was never validated
+	 * (which the parser may take ages, or all the memory, to decode, or which the
+	 * interpreter would run) out of it; it compares bytes and decodes nothing.
+	 */
+	private static void checkCode(byte[] bytes, WasmSections.Section original, byte[] part,
+			WasmSections.Section stubbed) {
+		ByteBuffer source = ByteBuffer.wrap(bytes, original.contentsStart(), original.end() - original.contentsStart());
+		ByteBuffer meta = ByteBuffer.wrap(part, stubbed.contentsStart(), stubbed.end() - stubbed.contentsStart());
+		int count = readVarUInt32(source);
+		if (readVarUInt32(meta) != count) {
+			throw new IllegalArgumentException("the meta part has another number of function bodies than the module");
+		}
+		for (int i = 0; i < count; i++) {
+			int size = readVarUInt32(source);
+			int metaSize = readVarUInt32(meta);
+			if (size < 0 || size > source.remaining() || metaSize < 0 || metaSize > meta.remaining()) {
+				throw new IllegalArgumentException("function body " + i + " overruns its code section");
+			}
+			boolean stub = metaSize == STUB.length
+					&& Arrays.equals(part, meta.position(), meta.position() + metaSize, STUB, 0, STUB.length);
+			if (!stub && (metaSize != size || !Arrays.equals(part, meta.position(), meta.position() + metaSize, bytes,
+					source.position(), source.position() + size))) {
+				throw new IllegalArgumentException(
+						"function body " + i + " of the meta part is neither a stub nor the module's body");
+			}
+			source.position(source.position() + size);
+			meta.position(meta.position() + metaSize);
+		}
+		if (meta.hasRemaining()) {
+			throw new IllegalArgumentException("the code section of the meta part has trailing bytes");
+		}
 	}
 
 	private static void writeSection(ByteArrayOutputStream out, int id, byte[] contents) {
