@@ -1,7 +1,9 @@
 package io.github.chicorycache;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -73,6 +75,31 @@ class ChicoryCompilerLoadTests {
 		assertThat(contents.functions()).isEqualTo(8);
 		assertThat(contents.listedClasses()).containsExactlyInAnyOrderElementsOf(contents.classes().keySet());
 		assertThat(loaded.event().bytes()).isEqualTo(contents.classBytes());
+	}
+
+	@Test
+	void aModuleOfItsOwnWithACustomSectionNamedLikeTheMarkerIsNoMetaModule() {
+		// small(1) with a custom section named like the marker, holding something else
+		byte[] name = MetaModule.MARKER.getBytes(StandardCharsets.UTF_8);
+		byte[] payload = "sha-256:not-this-module=".getBytes(StandardCharsets.UTF_8);
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		bytes.writeBytes(MODULE);
+		bytes.write(0);
+		bytes.write(1 + name.length + payload.length);
+		bytes.write(name.length);
+		bytes.writeBytes(name);
+		bytes.writeBytes(payload);
+		byte[] marked = bytes.toByteArray();
+		assertThat(parse(marked).customSection(MetaModule.MARKER)).isNotNull();
+		assertThat(MetaModule.isMeta(parse(marked))).isFalse();
+
+		LoadedModule compiled = compilerBuilder().withCache(directoryCache(this.root)).build().load(marked);
+		assertThat(compiled.event().source()).isEqualTo(CompilationSource.COMPILER);
+		assertThat(call(compiled.module(), compiled.machineFactory(), 3, 10)).isEqualTo(14);
+		LoadedModule hit = compilerBuilder().withCache(directoryCache(this.root)).build().load(marked);
+		assertThat(hit.event().source()).isEqualTo(CompilationSource.DISK);
+		assertThat(MetaModule.isMeta(hit.module())).isTrue();
+		assertThat(call(hit.module(), hit.machineFactory(), 3, 10)).isEqualTo(14);
 	}
 
 	@Test

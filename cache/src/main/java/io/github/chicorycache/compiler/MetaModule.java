@@ -16,6 +16,7 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.WasmWriter;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.SectionId;
+import com.dylibso.chicory.wasm.types.UnknownCustomSection;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -125,12 +126,16 @@ public final class MetaModule {
 	}
 
 	/**
-	 * Returns whether a module was parsed from a meta module.
+	 * Returns whether a module was parsed from a meta module: it carries the marker, and
+	 * the marker holds the module's digest (a module of its own can have a custom section
+	 * of that name, but not one that holds the digest of its own bytes).
 	 * @param module the module
 	 * @return whether its compiled functions lack their bodies
 	 */
 	public static boolean isMeta(WasmModule module) {
-		return module.customSection(MARKER) != null;
+		String digest = module.digest();
+		return digest != null && module.customSection(MARKER) instanceof UnknownCustomSection marker
+				&& digest.equals(new String(marker.bytes(), StandardCharsets.UTF_8));
 	}
 
 	/**
