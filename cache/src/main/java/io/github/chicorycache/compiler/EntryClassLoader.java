@@ -121,14 +121,7 @@ final class EntryClassLoader extends ClassLoader {
 				return this.constructor.newInstance(instance);
 			}
 			catch (InvocationTargetException ex) {
-				Throwable cause = ex.getCause();
-				if (cause instanceof RuntimeException runtime) {
-					throw runtime;
-				}
-				if (cause instanceof Error error) {
-					throw error;
-				}
-				throw new IllegalStateException(cause);
+				throw Causes.unwrapped(ex.getCause());
 			}
 			catch (ReflectiveOperationException ex) {
 				throw new IllegalStateException("Cannot make a " + this.constructor.getDeclaringClass().getName(), ex);

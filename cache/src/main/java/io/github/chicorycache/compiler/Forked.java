@@ -71,14 +71,7 @@ final class Forked<T> {
 					interrupted = true;
 				}
 				catch (ExecutionException ex) {
-					Throwable cause = ex.getCause();
-					if (cause instanceof RuntimeException runtime) {
-						throw runtime;
-					}
-					if (cause instanceof Error error) {
-						throw error;
-					}
-					throw new IllegalStateException(cause);
+					throw Causes.unwrapped(ex.getCause());
 				}
 			}
 		}
