@@ -12,6 +12,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
 import io.github.chicorycache.CompilerFixtures;
+import io.github.chicorycache.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
@@ -33,11 +34,9 @@ class EntryClassLoaderTests {
 	void theClassBytesAreNotKeptOnceDefined() throws Exception {
 		List<WeakReference<byte[]>> classBytes = new ArrayList<>();
 		Function<Instance, Machine> factory = define(classBytes);
-		for (int i = 0; i < 100 && classBytes.stream().anyMatch((bytes) -> !bytes.refersTo(null)); i++) {
-			System.gc();
-			Thread.sleep(10);
-		}
-		assertThat(classBytes).allMatch((bytes) -> bytes.refersTo(null));
+		assertThat(Await.gcUntil(() -> classBytes.stream().allMatch((bytes) -> bytes.refersTo(null))))
+			.as("the class bytes are collected")
+			.isTrue();
 		// the classes are defined: the factory works without their bytes
 		WasmModule module = CompilerFixtures.parse(MODULE);
 		assertThat(CompilerFixtures.call(module, factory, 0, 2)).isEqualTo(CompilerFixtures.call(module,

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.chicorycache.testsupport.Await;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,7 +64,8 @@ class ForkedTests {
 				result.set((Thread.currentThread().isInterrupted() && ran != Thread.currentThread()) ? "ok" : ran);
 			});
 			caller.start();
-			Thread.sleep(50);
+			// It waits for the pool thread, not gives up on it or does the work again.
+			Await.await("the caller to wait", 10_000, () -> caller.getState() == Thread.State.WAITING);
 			assertThat(caller.isAlive()).isTrue();
 			release.countDown();
 			caller.join(10_000);
