@@ -2,7 +2,7 @@
 # Runs the cache benchmarks and writes benchmarks/RESULTS.md.
 #
 #   benchmarks/run.sh          short run (6 min on a quiet 2-core machine, about 20 min on a busy one)
-#   benchmarks/run.sh --full   longer, steadier run (about 40 min)
+#   benchmarks/run.sh --full   longer, steadier run (20 min on a quiet 2-core machine)
 #
 # Builds what it needs (the benchmarks uber-jar and the sample app jar), fetches the real modules of
 # benchmarks/modules.tsv (npm), then runs: the warm start in fresh JVMs, the in-JVM ratios, JMH (maintenance
