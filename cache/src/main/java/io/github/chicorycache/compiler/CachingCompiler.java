@@ -207,14 +207,10 @@ public final class CachingCompiler {
 	public String namespace() {
 		String namespace = this.namespace;
 		if (namespace == null) {
-			namespace = workOutNamespace();
+			namespace = this.namespaces.of(customizedBuilder(EmptyModule.MODULE));
 			this.namespace = namespace;
 		}
 		return namespace;
-	}
-
-	private String workOutNamespace() {
-		return this.namespaces.of(customizedBuilder(EmptyModule.MODULE));
 	}
 
 	/**

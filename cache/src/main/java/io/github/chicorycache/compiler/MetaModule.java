@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 
+import com.dylibso.chicory.wasm.Encoding;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.WasmWriter;
 import com.dylibso.chicory.wasm.types.ExternalType;
@@ -241,15 +242,7 @@ public final class MetaModule {
 	}
 
 	private static int readVarUInt32(ByteBuffer buffer) {
-		long result = 0;
-		for (int shift = 0; shift < 35; shift += 7) {
-			byte b = buffer.get();
-			result |= (long) (b & 0x7F) << shift;
-			if ((b & 0x80) == 0) {
-				return Math.toIntExact(result);
-			}
-		}
-		throw new IllegalArgumentException("malformed LEB128 number");
+		return Math.toIntExact(Encoding.readVarUInt32(buffer));
 	}
 
 }

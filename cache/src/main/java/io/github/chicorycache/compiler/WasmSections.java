@@ -1,7 +1,10 @@
 package io.github.chicorycache.compiler;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+
+import com.dylibso.chicory.wasm.Encoding;
 
 /**
  * Not API: where the sections of WASM bytes are, found by reading only their headers (no
@@ -41,26 +44,23 @@ final class WasmSections {
 	 */
 	static List<Section> of(byte[] bytes, int offset) {
 		List<Section> sections = new ArrayList<>();
-		int position = offset;
-		while (position < bytes.length) {
-			int start = position;
-			int id = bytes[position++] & 0xFF;
-			long size = 0;
-			for (int shift = 0;; shift += 7) {
-				if (position >= bytes.length || shift > 28) {
-					throw new IllegalArgumentException("malformed section header at " + start);
-				}
-				byte b = bytes[position++];
-				size |= (long) (b & 0x7F) << shift;
-				if ((b & 0x80) == 0) {
-					break;
-				}
+		ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, bytes.length - offset);
+		while (buffer.hasRemaining()) {
+			int start = buffer.position();
+			int id = buffer.get() & 0xFF;
+			long size;
+			try {
+				size = Encoding.readVarUInt32(buffer);
 			}
-			if (size > bytes.length - position) {
+			catch (RuntimeException ex) {
+				throw new IllegalArgumentException("malformed section header at " + start, ex);
+			}
+			int contents = buffer.position();
+			if (size > buffer.remaining()) {
 				throw new IllegalArgumentException("section " + id + " at " + start + " overruns the bytes");
 			}
-			sections.add(new Section(id, start, position, position + (int) size));
-			position += (int) size;
+			sections.add(new Section(id, start, contents, contents + (int) size));
+			buffer.position(contents + (int) size);
 		}
 		return sections;
 	}

@@ -403,11 +403,10 @@ public final class ChicoryInternals {
 
 	private static @Nullable Field compilerBuilderField() {
 		try {
-			Field field = MachineFactoryCompiler.Builder.class.getDeclaredField("compilerBuilder");
+			Field field = COMPILER_BUILDER_FIELDS.get(MachineFactoryCompiler.Builder.class);
 			if (field.getType() != Compiler.Builder.class) {
 				return null;
 			}
-			field.setAccessible(true);
 			// Resolve what compile() uses now, so that a mismatch disables it instead of
 			// failing a compilation.
 			Compiler.Builder.class.getMethod("withClassCollectorFactory", Supplier.class);
