@@ -20,6 +20,7 @@ import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.CompilationSource;
 import io.github.chicorycache.DirectoryCache;
 import io.github.chicorycache.redis.RedisCacheTier;
+import io.github.chicorycache.testsupport.Await;
 import io.github.chicorycache.testsupport.RedisServerProcess;
 
 /**
@@ -434,19 +435,13 @@ public final class PairedHarness {
 		 * Compiles a module over an empty local directory behind the tier, so that its
 		 * entry is published to Redis, and waits until it is there.
 		 */
-		void publish(WasmModule module) throws InterruptedException {
+		void publish(WasmModule module) {
 			Path local = BenchSupport.freshDirectory("redis-publish");
 			try (DirectoryCache cache = BenchSupport.directoryCache(local);
 					ChicoryCompiler compiler = BenchSupport.compiler(this.tier.over(cache), false)) {
 				Fixture.require(compiler.compile(module).event().source(), CompilationSource.COMPILER);
 			}
-			long deadline = System.nanoTime() + PUBLISH_TIMEOUT.toNanos();
-			while (!this.tier.isPublishQueueEmpty()) {
-				if (System.nanoTime() > deadline) {
-					throw new IllegalStateException("The entry was not published within " + PUBLISH_TIMEOUT);
-				}
-				Thread.sleep(10);
-			}
+			Await.await("the entry to be published", PUBLISH_TIMEOUT.toMillis(), this.tier::isPublishQueueEmpty);
 			BenchSupport.deleteTree(local);
 		}
 
