@@ -15,6 +15,7 @@ import java.util.Set;
 import com.dylibso.chicory.wasm.Encoding;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.WasmWriter;
+import com.dylibso.chicory.wasm.types.CodeSection;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.SectionId;
 import com.dylibso.chicory.wasm.types.UnknownCustomSection;
@@ -33,9 +34,10 @@ import org.jspecify.annotations.Nullable;
  * custom section {@value #MARKER} that holds the digest of the original bytes, then the
  * stubbed code section. On a hit the caller has the original bytes (their digest is the
  * key), so the meta module is put together from them and the meta part, without a copy of
- * their data segments in the entry. The marker tells a meta part from another module's,
- * and a meta module from a real one: compiling a meta module would produce code that
- * traps, so the compiler refuses to.
+ * their data segments in the entry; its code section is decoded by {@link MetaCode},
+ * which decodes the stubs once. The marker tells a meta part from another module's, and a
+ * meta module from a real one: compiling a meta module would produce code that traps, so
+ * the compiler refuses to.
  */
 public final class MetaModule {
 
@@ -43,15 +45,6 @@ public final class MetaModule {
 	 * Name of the custom section that marks a meta module and holds the original digest.
 	 */
 	public static final String MARKER = "chicory-cache.meta";
-
-	private static final byte UNREACHABLE = 0x00;
-
-	private static final byte END = 0x0B;
-
-	/**
-	 * The body of a compiled function in a meta module: no locals, unreachable, end.
-	 */
-	private static final byte[] STUB = { 0x00, UNREACHABLE, END };
 
 	private MetaModule() {
 	}
@@ -71,8 +64,8 @@ public final class MetaModule {
 		writeSection(out, SectionId.CUSTOM, marker(digest));
 		for (WasmSections.Section section : WasmSections.ofModule(bytes)) {
 			if (section.id() == SectionId.CODE) {
-				writeSection(out, SectionId.CODE,
-						stubbed(bytes, section.contentsStart(), section.end(), functionImports, interpretedFunctions));
+				writeSection(out, SectionId.CODE, MetaCode.stubbed(bytes, section.contentsStart(), section.end(),
+						functionImports, interpretedFunctions));
 			}
 		}
 		return out.toByteArray();
@@ -105,17 +98,21 @@ public final class MetaModule {
 		}
 		List<InputStream> slices = new ArrayList<>();
 		slices.add(new ByteArrayInputStream(bytes, 0, WasmSections.HEADER));
+		WasmSections.Section types = null;
+		CodeSection codeSection = null;
 		boolean replaced = false;
 		for (WasmSections.Section section : WasmSections.ofModule(bytes)) {
 			if (section.id() == SectionId.CODE) {
 				if (code == null) {
 					throw new IllegalArgumentException("the meta part has no code section, the module has one");
 				}
-				checkCode(bytes, section, part, code);
-				slices.add(new ByteArrayInputStream(part, code.start(), code.length()));
+				codeSection = MetaCode.decode(bytes, types, section, part, code);
 				replaced = true;
 			}
 			else {
+				if (section.id() == SectionId.TYPE) {
+					types = section;
+				}
 				slices.add(new ByteArrayInputStream(bytes, section.start(), section.length()));
 			}
 		}
@@ -123,7 +120,7 @@ public final class MetaModule {
 			throw new IllegalArgumentException("the meta part has a code section, the module has none");
 		}
 		slices.add(new ByteArrayInputStream(part, marker.start(), marker.length()));
-		return ModuleParser.parse(new SequenceInputStream(Collections.enumeration(slices)), digest, false);
+		return ModuleParser.parse(new SequenceInputStream(Collections.enumeration(slices)), digest, false, codeSection);
 	}
 
 	/**
@@ -146,63 +143,6 @@ public final class MetaModule {
 	 */
 	public static int functionCount(WasmModule module) {
 		return module.importSection().count(ExternalType.FUNCTION) + module.functionSection().functionCount();
-	}
-
-	private static byte[] stubbed(byte[] bytes, int start, int end, int functionImports,
-			Set<Integer> interpretedFunctions) {
-		ByteBuffer source = ByteBuffer.wrap(bytes, start, end - start);
-		ByteArrayOutputStream out = new ByteArrayOutputStream(64 + (end - start) / 8);
-		int count = readVarUInt32(source);
-		WasmWriter.writeVarUInt32(out, count);
-		for (int i = 0; i < count; i++) {
-			int size = readVarUInt32(source);
-			if (interpretedFunctions.contains(functionImports + i)) {
-				WasmWriter.writeVarUInt32(out, size);
-				out.write(bytes, source.position(), size);
-			}
-			else {
-				WasmWriter.writeVarUInt32(out, STUB.length);
-				out.writeBytes(STUB);
-			}
-			source.position(source.position() + size);
-		}
-		return out.toByteArray();
-	}
-
-	/**
-	 * Checks that the code section of a meta part is one made from the module bytes: as
-	 * many bodies, each the stub or the original body unchanged. The meta module is
-	 * parsed without validation, so this is what keeps code that was never validated
-	 * (which the parser may take ages, or all the memory, to decode, or which the
-	 * interpreter would run) out of it; it compares bytes and decodes nothing.
-	 */
-	private static void checkCode(byte[] bytes, WasmSections.Section original, byte[] part,
-			WasmSections.Section stubbed) {
-		ByteBuffer source = ByteBuffer.wrap(bytes, original.contentsStart(), original.end() - original.contentsStart());
-		ByteBuffer meta = ByteBuffer.wrap(part, stubbed.contentsStart(), stubbed.end() - stubbed.contentsStart());
-		int count = readVarUInt32(source);
-		if (readVarUInt32(meta) != count) {
-			throw new IllegalArgumentException("the meta part has another number of function bodies than the module");
-		}
-		for (int i = 0; i < count; i++) {
-			int size = readVarUInt32(source);
-			int metaSize = readVarUInt32(meta);
-			if (size < 0 || size > source.remaining() || metaSize < 0 || metaSize > meta.remaining()) {
-				throw new IllegalArgumentException("function body " + i + " overruns its code section");
-			}
-			boolean stub = metaSize == STUB.length
-					&& Arrays.equals(part, meta.position(), meta.position() + metaSize, STUB, 0, STUB.length);
-			if (!stub && (metaSize != size || !Arrays.equals(part, meta.position(), meta.position() + metaSize, bytes,
-					source.position(), source.position() + size))) {
-				throw new IllegalArgumentException(
-						"function body " + i + " of the meta part is neither a stub nor the module's body");
-			}
-			source.position(source.position() + size);
-			meta.position(meta.position() + metaSize);
-		}
-		if (meta.hasRemaining()) {
-			throw new IllegalArgumentException("the code section of the meta part has trailing bytes");
-		}
 	}
 
 	private static void writeSection(ByteArrayOutputStream out, int id, byte[] contents) {

@@ -56,11 +56,31 @@ public final class ModuleParser {
 	 * valid module
 	 */
 	public static WasmModule parse(InputStream bytes, @Nullable String digest, boolean validate) {
+		return parse(bytes, digest, validate, null);
+	}
+
+	/**
+	 * Parses module bytes from a stream that lacks the code section, with a code section
+	 * decoded apart.
+	 * @param bytes the module bytes, without a code section if {@code code} is given
+	 * @param digest the digest the module carries, or {@code null} for none
+	 * @param validate whether to validate the module, as {@code Parser.parse} does
+	 * @param code the code section of the module, or {@code null} to parse it from the
+	 * bytes
+	 * @return the module
+	 * @throws com.dylibso.chicory.wasm.ChicoryException (Chicory's) if the bytes are no
+	 * valid module
+	 */
+	public static WasmModule parse(InputStream bytes, @Nullable String digest, boolean validate,
+			@Nullable CodeSection code) {
 		WasmModule.Builder module = WasmModule.builder().withValidation(validate);
 		if (digest != null) {
 			module.withDigest(digest);
 		}
 		Parser.builder().withValidation(validate).build().parse(bytes, (section) -> add(module, section));
+		if (code != null) {
+			module.setCodeSection(code);
+		}
 		return module.build();
 	}
 

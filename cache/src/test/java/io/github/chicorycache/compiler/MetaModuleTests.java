@@ -1,5 +1,6 @@
 package io.github.chicorycache.compiler;
 
+import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -7,6 +8,7 @@ import java.util.Set;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.OpCode;
+import com.dylibso.chicory.wasm.types.SectionId;
 import io.github.chicorycache.CompilerFixtures;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,43 @@ class MetaModuleTests {
 		assertThat(module.typeSection()).isEqualTo(full.typeSection());
 		assertThat(opcodes(module, 0)).containsExactly(OpCode.UNREACHABLE, OpCode.END);
 		assertThat(opcodes(module, 2)).isEqualTo(opcodes(full, 2));
+	}
+
+	@Test
+	void aMetaModuleEqualsTheOneTheParserDecodesFromItsBytes() {
+		for (byte[] bytes : List.of(MODULE, WasmModuleWriter.countVowels(), CompilerFixtures.hugeFunctionModule(10))) {
+			for (Set<Integer> interpreted : List.of(Set.<Integer>of(), Set.of(1), Set.of(0, 2))) {
+				assertSameAsDecoded(bytes, interpreted);
+			}
+		}
+	}
+
+	/**
+	 * Asserts that the meta module put together on a hit is the one Chicory's parser
+	 * decodes from the meta module's bytes (but for the addresses of the instructions,
+	 * which only the compiler reads), and that its bodies are the stub or the module's
+	 * own.
+	 */
+	private static void assertSameAsDecoded(byte[] bytes, Set<Integer> interpreted) {
+		String digest = ModuleDigest.of(bytes);
+		byte[] part = MetaModule.create(bytes, digest, 0, interpreted);
+		WasmModule module = MetaModule.parse(bytes, part, digest);
+		// Equal but for where each instruction was read: the stubs were decoded once,
+		// elsewhere, and the kept bodies from a module of their own.
+		assertThat(module).usingRecursiveComparison()
+			.ignoringFieldsMatchingRegexes(".*\\.address")
+			.isEqualTo(ModuleParser.parse(metaBytes(bytes, part), digest, false));
+		WasmModule full = Parser.parse(bytes);
+		assertThat(module.codeSection().functionBodyCount()).isPositive()
+			.isEqualTo(full.codeSection().functionBodyCount());
+		for (int function = 0; function < module.codeSection().functionBodyCount(); function++) {
+			boolean kept = interpreted.contains(function);
+			assertThat(opcodes(module, function))
+				.isEqualTo(kept ? opcodes(full, function) : List.of(OpCode.UNREACHABLE, OpCode.END));
+			assertThat(module.codeSection().getFunctionBody(function).localTypes())
+				.isEqualTo(kept ? full.codeSection().getFunctionBody(function).localTypes() : List.of());
+		}
+		assertThat(MetaModule.isMeta(module)).isTrue();
 	}
 
 	@Test
@@ -90,6 +129,22 @@ class MetaModuleTests {
 		assertThat(parsed).isEqualTo(Parser.parse(MODULE));
 		assertThat(parsed.digest()).isEqualTo(digest);
 		assertThat(ModuleParser.parse(MODULE, null, false).digest()).isNull();
+	}
+
+	/**
+	 * The meta module as bytes: the module's sections, with the code section of the part,
+	 * then the part's marker.
+	 */
+	private static byte[] metaBytes(byte[] bytes, byte[] part) {
+		List<WasmSections.Section> partSections = WasmSections.of(part, 0);
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		out.write(bytes, 0, WasmSections.HEADER);
+		for (WasmSections.Section section : WasmSections.ofModule(bytes)) {
+			WasmSections.Section from = (section.id() == SectionId.CODE) ? partSections.get(1) : section;
+			out.write((from == section) ? bytes : part, from.start(), from.length());
+		}
+		out.write(part, partSections.get(0).start(), partSections.get(0).length());
+		return out.toByteArray();
 	}
 
 	private static List<OpCode> opcodes(WasmModule module, int function) {
