@@ -123,6 +123,60 @@ public final class CompilerFixtures {
 		return module.toByteArray();
 	}
 
+	/**
+	 * A module whose bodies need more of the module than their own bytes, to be decoded
+	 * or interpreted as the compiler was given them; four functions of type
+	 * {@code () -> i32}, exported as {@code f0} to {@code f3}:
+	 * <ul>
+	 * <li>{@code f0} has a local {@code (ref null 1)}, a struct type, and a block of type
+	 * index {@code 0}, both resolved with the type section: returns 1;</li>
+	 * <li>{@code f1} uses {@code memory.init} and {@code data.drop}, which make the code
+	 * section require the data count: returns 2;</li>
+	 * <li>{@code f2} is {@code ref.test (ref 0)} on {@code ref.func 0}, whose source heap
+	 * type only the validator writes into the instruction: returns 1;</li>
+	 * <li>{@code f3} drops a {@code v128} local, which only the validator marks as two
+	 * slots wide: returns 3.</li>
+	 * </ul>
+	 * @return the module bytes
+	 */
+	public static byte[] contextDependentModule() {
+		ByteArrayOutputStream module = new ByteArrayOutputStream();
+		module.writeBytes(new byte[] { 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00 });
+		// type 0: () -> i32; type 1: (struct (field i32))
+		section(module, 1, new byte[] { 0x02, 0x60, 0x00, 0x01, 0x7F, 0x5F, 0x01, 0x7F, 0x00 });
+		section(module, 3, new byte[] { 0x04, 0x00, 0x00, 0x00, 0x00 });
+		// one memory of one page
+		section(module, 5, new byte[] { 0x01, 0x00, 0x01 });
+		ByteArrayOutputStream exports = new ByteArrayOutputStream();
+		exports.write(4);
+		for (int i = 0; i < 4; i++) {
+			exports.write(2);
+			exports.writeBytes(("f" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			exports.write(0x00);
+			exports.write(i);
+		}
+		section(module, 7, exports.toByteArray());
+		// a declarative element segment of f0, so that ref.func 0 is valid
+		section(module, 9, new byte[] { 0x01, 0x03, 0x00, 0x01, 0x00 });
+		// the data count: one segment
+		section(module, 12, new byte[] { 0x01 });
+		ByteArrayOutputStream code = new ByteArrayOutputStream();
+		code.write(4);
+		// local (ref null 1); block (type 0) i32.const 1 end; end
+		body(code, new byte[] { 0x01, 0x01, 0x63, 0x01, 0x02, 0x00, 0x41, 0x01, 0x0B, 0x0B });
+		// memory.init 0 of 2 bytes at 0; data.drop 0; i32.const 2; end
+		body(code, new byte[] { 0x00, 0x41, 0x00, 0x41, 0x00, 0x41, 0x02, (byte) 0xFC, 0x08, 0x00, 0x00, (byte) 0xFC,
+				0x09, 0x00, 0x41, 0x02, 0x0B });
+		// ref.func 0; ref.test (ref 0); end
+		body(code, new byte[] { 0x00, (byte) 0xD2, 0x00, (byte) 0xFB, 0x14, 0x00, 0x0B });
+		// local v128; i32.const 3; local.get 0; drop; end
+		body(code, new byte[] { 0x01, 0x01, 0x7B, 0x41, 0x03, 0x20, 0x00, 0x1A, 0x0B });
+		section(module, 10, code.toByteArray());
+		// one passive data segment, "hi"
+		section(module, 11, new byte[] { 0x01, 0x01, 0x02, 'h', 'i' });
+		return module.toByteArray();
+	}
+
 	private static void section(ByteArrayOutputStream module, int id, byte[] content) {
 		module.write(id);
 		leb128(module, content.length);

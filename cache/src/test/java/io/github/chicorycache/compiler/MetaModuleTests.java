@@ -50,11 +50,41 @@ class MetaModuleTests {
 
 	@Test
 	void aMetaModuleEqualsTheOneTheParserDecodesFromItsBytes() {
-		for (byte[] bytes : List.of(MODULE, WasmModuleWriter.countVowels(), CompilerFixtures.hugeFunctionModule(10))) {
-			for (Set<Integer> interpreted : List.of(Set.<Integer>of(), Set.of(1), Set.of(0, 2))) {
+		for (byte[] bytes : List.of(MODULE, WasmModuleWriter.countVowels(), CompilerFixtures.hugeFunctionModule(10),
+				CompilerFixtures.contextDependentModule())) {
+			for (Set<Integer> interpreted : List.of(Set.<Integer>of(), Set.of(1), Set.of(0, 2), Set.of(0, 1, 2, 3))) {
 				assertSameAsDecoded(bytes, interpreted);
 			}
 		}
+	}
+
+	@Test
+	void aMetaModuleOfNoFunctionsEqualsTheOneTheParserDecodesFromItsBytes() {
+		byte[] header = { 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00 };
+		byte[] emptyCode = Arrays.copyOf(header, header.length + 3);
+		emptyCode[header.length] = SectionId.CODE;
+		emptyCode[header.length + 1] = 1;
+		for (byte[] bytes : List.of(header, emptyCode)) {
+			assertSameAsDecoded(bytes, Set.of());
+			assertThat(MetaModule
+				.parse(bytes, MetaModule.create(bytes, ModuleDigest.of(bytes), 0, Set.of()), ModuleDigest.of(bytes))
+				.codeSection()
+				.functionBodyCount()).isZero();
+		}
+	}
+
+	@Test
+	void theDataCountIsRequiredWhenAKeptBodyRequiresIt() {
+		byte[] bytes = CompilerFixtures.contextDependentModule();
+		String digest = ModuleDigest.of(bytes);
+		assertThat(Parser.parse(bytes).codeSection().isRequiresDataCount()).isTrue();
+		// function 1 uses memory.init and data.drop; its stub does not
+		assertThat(MetaModule.parse(bytes, MetaModule.create(bytes, digest, 0, Set.of(1)), digest)
+			.codeSection()
+			.isRequiresDataCount()).isTrue();
+		assertThat(MetaModule.parse(bytes, MetaModule.create(bytes, digest, 0, Set.of(0, 2)), digest)
+			.codeSection()
+			.isRequiresDataCount()).isFalse();
 	}
 
 	/**
@@ -73,8 +103,7 @@ class MetaModuleTests {
 			.ignoringFieldsMatchingRegexes(".*\\.address")
 			.isEqualTo(ModuleParser.parse(metaBytes(bytes, part), digest, false));
 		WasmModule full = Parser.parse(bytes);
-		assertThat(module.codeSection().functionBodyCount()).isPositive()
-			.isEqualTo(full.codeSection().functionBodyCount());
+		assertThat(module.codeSection().functionBodyCount()).isEqualTo(full.codeSection().functionBodyCount());
 		for (int function = 0; function < module.codeSection().functionBodyCount(); function++) {
 			boolean kept = interpreted.contains(function);
 			assertThat(opcodes(module, function))
