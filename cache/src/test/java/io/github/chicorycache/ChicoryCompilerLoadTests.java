@@ -318,6 +318,19 @@ class ChicoryCompilerLoadTests {
 	}
 
 	@Test
+	void interpretedBodiesThatNeedTheValidatorRunAsOnAMiss() {
+		// ref.test and a drop of a v128 run with what the validator writes into them
+		byte[] bytes = CompilerFixtures.contextDependentModule();
+		List<Long> results = assertAllPathsAgree(bytes,
+				(builder) -> builder.withInterpretedFunctions(Set.of(0, 1, 2, 3)), (module, factory) -> {
+					Instance instance = Instance.builder(module).withMachineFactory(factory).build();
+					return List.of(instance.export("f0").apply()[0], instance.export("f1").apply()[0],
+							instance.export("f2").apply()[0], instance.export("f3").apply()[0]);
+				});
+		assertThat(results).containsExactly(1L, 2L, 1L, 3L);
+	}
+
+	@Test
 	void withInterpreterFallbackFailAFunctionTooLargeFailsAndLeavesNothing() {
 		ChicoryCompiler compiler = compilerBuilder().withCache(directoryCache(this.root))
 			.withCustomizer((builder) -> builder.withInterpreterFallback(InterpreterFallback.FAIL))

@@ -71,10 +71,10 @@ final class MetaCode {
 	/**
 	 * Checks that the code section of a meta part is one made from the module bytes, and
 	 * decodes it. The check: as many bodies as the module's, each the stub or the
-	 * module's body unchanged. The meta module is parsed without validation, so this is
-	 * what keeps code that was never validated (which the parser may take ages, or all
-	 * the memory, to decode, or which the interpreter would run) out of it; it compares
-	 * bytes and decodes nothing.
+	 * module's body unchanged. A meta module of stubs only is parsed without validation,
+	 * and the kept bodies are decoded without, so this is what keeps code that was never
+	 * validated (which the parser may take ages, or all the memory, to decode, or which
+	 * the interpreter would run) out of it; it compares bytes and decodes nothing.
 	 * @param bytes the module bytes
 	 * @param types the module's type section, which kept bodies may refer to, or
 	 * {@code null} if it has none
@@ -127,6 +127,21 @@ final class MetaCode {
 		// Set by the parser when a body uses the data count (no stub does).
 		section.setRequiresDataCount(keptSection != null && keptSection.isRequiresDataCount());
 		return section.build();
+	}
+
+	/**
+	 * Returns whether a code section made by {@link #decode} keeps a body for the
+	 * interpreter.
+	 * @param section the code section
+	 * @return whether a body of it is not the stub
+	 */
+	static boolean keepsBodies(CodeSection section) {
+		for (int i = 0; i < section.functionBodyCount(); i++) {
+			if (section.getFunctionBody(i) != StubBody.BODY) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -28,7 +28,9 @@ import org.jspecify.annotations.Nullable;
  * The bodies of the functions the compiler left to the interpreter are kept. Compiled
  * code never runs those bodies, so the meta module with the entry's classes behaves as
  * the original module, and it is much cheaper to decode; since the digest proves that the
- * original bytes were validated when the entry was made, it is parsed without validation.
+ * original bytes were validated when the entry was made, a meta module of stubs only is
+ * parsed without validation. One that keeps bodies is validated: the interpreter runs
+ * them with what only the validator writes into some of their instructions.
  * <p>
  * The entry stores only what differs from the original bytes, its <em>meta part</em>: a
  * custom section {@value #MARKER} that holds the digest of the original bytes, then the
@@ -72,9 +74,9 @@ public final class MetaModule {
 	}
 
 	/**
-	 * Parses, without validation, the meta module of module bytes: the bytes with the
-	 * code section of the meta part, and its marker. The bytes are not copied but once,
-	 * by the parser.
+	 * Parses the meta module of module bytes: the bytes with the code section of the meta
+	 * part, and its marker; without validation unless it keeps bodies for the
+	 * interpreter. The bytes are not copied but once, by the parser.
 	 * @param bytes the original module bytes, whose digest is {@code digest}
 	 * @param part the meta part made from those bytes by
 	 * {@link #create(byte[], String, int, Set)}
@@ -120,7 +122,13 @@ public final class MetaModule {
 			throw new IllegalArgumentException("the meta part has a code section, the module has none");
 		}
 		slices.add(new ByteArrayInputStream(part, marker.start(), marker.length()));
-		return ModuleParser.parse(new SequenceInputStream(Collections.enumeration(slices)), digest, false, codeSection);
+		// The validator writes into some instructions what the interpreter needs to run
+		// them (whether a dropped or selected value is a v128, the source heap type of
+		// ref.test, ref.cast and br_on_cast): without it, a kept body could give other
+		// results on a hit than on a miss. Stubs are valid for any type.
+		boolean validate = codeSection != null && MetaCode.keepsBodies(codeSection);
+		return ModuleParser.parse(new SequenceInputStream(Collections.enumeration(slices)), digest, validate,
+				codeSection);
 	}
 
 	/**

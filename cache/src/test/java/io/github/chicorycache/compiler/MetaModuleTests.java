@@ -89,9 +89,9 @@ class MetaModuleTests {
 
 	/**
 	 * Asserts that the meta module put together on a hit is the one Chicory's parser
-	 * decodes from the meta module's bytes (but for the addresses of the instructions,
-	 * which only the compiler reads), and that its bodies are the stub or the module's
-	 * own.
+	 * decodes from the meta module's bytes, with validation (but for the addresses of the
+	 * instructions, which only the compiler reads), and that its bodies are the stub or
+	 * the module's own.
 	 */
 	private static void assertSameAsDecoded(byte[] bytes, Set<Integer> interpreted) {
 		String digest = ModuleDigest.of(bytes);
@@ -101,7 +101,7 @@ class MetaModuleTests {
 		// elsewhere, and the kept bodies from a module of their own.
 		assertThat(module).usingRecursiveComparison()
 			.ignoringFieldsMatchingRegexes(".*\\.address")
-			.isEqualTo(ModuleParser.parse(metaBytes(bytes, part), digest, false));
+			.isEqualTo(ModuleParser.parse(metaBytes(bytes, part), digest, true));
 		WasmModule full = Parser.parse(bytes);
 		assertThat(module.codeSection().functionBodyCount()).isEqualTo(full.codeSection().functionBodyCount());
 		for (int function = 0; function < module.codeSection().functionBodyCount(); function++) {
