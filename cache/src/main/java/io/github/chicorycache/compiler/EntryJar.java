@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * functions of the module;</li>
  * <li>{@value #META_PART}, optional: the part of the {@link MetaModule meta module} that
  * differs from the module bytes, from which {@code ChicoryCompiler.load} builds the
- * module without decoding and validating them.</li>
+ * module without decoding and validating the compiled bodies.</li>
  * </ul>
  * The cache stores the JAR as it is, so every tier carries all of it.
  */

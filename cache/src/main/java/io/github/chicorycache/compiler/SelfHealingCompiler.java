@@ -67,7 +67,8 @@ public final class SelfHealingCompiler {
 	/**
 	 * Returns a module made from its bytes and its compiled code: from the cache entry,
 	 * with the entry's meta module if it has one (no decoding and validation of the
-	 * bytes), or parsed with validation, compiled and stored with a meta module.
+	 * compiled bodies), or parsed with validation, compiled and stored with a meta
+	 * module.
 	 * @param bytes the module bytes, not changed afterwards
 	 * @param namespace the namespace of the compiler's options
 	 * @param digest the digest of the bytes
