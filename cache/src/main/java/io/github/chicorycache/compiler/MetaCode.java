@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Set;
 
-import com.dylibso.chicory.wasm.Encoding;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmWriter;
 import com.dylibso.chicory.wasm.types.CodeSection;
@@ -51,10 +50,10 @@ final class MetaCode {
 	static byte[] stubbed(byte[] bytes, int start, int end, int functionImports, Set<Integer> interpretedFunctions) {
 		ByteBuffer source = ByteBuffer.wrap(bytes, start, end - start);
 		ByteArrayOutputStream out = new ByteArrayOutputStream(64 + (end - start) / 8);
-		int count = readVarUInt32(source);
+		int count = WasmSections.readVarUInt32(source);
 		WasmWriter.writeVarUInt32(out, count);
 		for (int i = 0; i < count; i++) {
-			int size = readVarUInt32(source);
+			int size = WasmSections.readVarUInt32(source);
 			if (interpretedFunctions.contains(functionImports + i)) {
 				WasmWriter.writeVarUInt32(out, size);
 				out.write(bytes, source.position(), size);
@@ -80,24 +79,24 @@ final class MetaCode {
 	 * {@code null} if it has none
 	 * @param original the module's code section
 	 * @param part the meta part
-	 * @param stubbed the code section of the meta part
+	 * @param partCode the code section of the meta part
 	 * @return the code section, as Chicory's parser decodes it from the meta part
 	 * @throws IllegalArgumentException if the meta part's code section is not one made
 	 * from the module's
 	 */
 	static CodeSection decode(byte[] bytes, WasmSections.@Nullable Section types, WasmSections.Section original,
-			byte[] part, WasmSections.Section stubbed) {
+			byte[] part, WasmSections.Section partCode) {
 		ByteBuffer source = ByteBuffer.wrap(bytes, original.contentsStart(), original.end() - original.contentsStart());
-		ByteBuffer meta = ByteBuffer.wrap(part, stubbed.contentsStart(), stubbed.end() - stubbed.contentsStart());
-		int count = readVarUInt32(source);
-		if (readVarUInt32(meta) != count) {
+		ByteBuffer meta = ByteBuffer.wrap(part, partCode.contentsStart(), partCode.end() - partCode.contentsStart());
+		int count = WasmSections.readVarUInt32(source);
+		if (WasmSections.readVarUInt32(meta) != count) {
 			throw new IllegalArgumentException("the meta part has another number of function bodies than the module");
 		}
 		BitSet kept = new BitSet();
 		ByteArrayOutputStream keptBodies = new ByteArrayOutputStream();
 		for (int i = 0; i < count; i++) {
-			int size = readVarUInt32(source);
-			int metaSize = readVarUInt32(meta);
+			int size = WasmSections.readVarUInt32(source);
+			int metaSize = WasmSections.readVarUInt32(meta);
 			if (size < 0 || size > source.remaining() || metaSize < 0 || metaSize > meta.remaining()) {
 				throw new IllegalArgumentException("function body " + i + " overruns its code section");
 			}
@@ -169,10 +168,6 @@ final class MetaCode {
 			throw new IllegalArgumentException("the kept function bodies of the meta part cannot be decoded");
 		}
 		return decoded[0];
-	}
-
-	private static int readVarUInt32(ByteBuffer buffer) {
-		return Math.toIntExact(Encoding.readVarUInt32(buffer));
 	}
 
 	/**

@@ -12,7 +12,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 
-import com.dylibso.chicory.wasm.Encoding;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.WasmWriter;
 import com.dylibso.chicory.wasm.types.CodeSection;
@@ -175,7 +174,7 @@ public final class MetaModule {
 	private static @Nullable String markedDigest(byte[] part, WasmSections.Section marker) {
 		ByteBuffer contents = ByteBuffer.wrap(part, marker.contentsStart(), marker.end() - marker.contentsStart());
 		try {
-			int nameLength = readVarUInt32(contents);
+			int nameLength = WasmSections.readVarUInt32(contents);
 			byte[] expected = MARKER.getBytes(StandardCharsets.UTF_8);
 			if (nameLength != expected.length || contents.remaining() < nameLength || !Arrays.equals(part,
 					contents.position(), contents.position() + nameLength, expected, 0, nameLength)) {
@@ -187,10 +186,6 @@ public final class MetaModule {
 		catch (RuntimeException ex) {
 			return null;
 		}
-	}
-
-	private static int readVarUInt32(ByteBuffer buffer) {
-		return Math.toIntExact(Encoding.readVarUInt32(buffer));
 	}
 
 }

@@ -66,6 +66,18 @@ final class WasmSections {
 	}
 
 	/**
+	 * Reads an unsigned LEB128 number of at most 32 bits, as the binary format encodes
+	 * sizes and counts.
+	 * @param buffer where to read it
+	 * @return the number
+	 * @throws ArithmeticException if it does not fit an {@code int}
+	 * @throws RuntimeException (Chicory's) if it is malformed
+	 */
+	static int readVarUInt32(ByteBuffer buffer) {
+		return Math.toIntExact(Encoding.readVarUInt32(buffer));
+	}
+
+	/**
 	 * One section.
 	 *
 	 * @param id the section id

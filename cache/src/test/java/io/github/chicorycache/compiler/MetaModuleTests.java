@@ -7,6 +7,7 @@ import java.util.Set;
 
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.FunctionBody;
 import com.dylibso.chicory.wasm.types.OpCode;
 import com.dylibso.chicory.wasm.types.SectionId;
 import io.github.chicorycache.CompilerFixtures;
@@ -112,6 +113,21 @@ class MetaModuleTests {
 				.isEqualTo(kept ? full.codeSection().getFunctionBody(function).localTypes() : List.of());
 		}
 		assertThat(MetaModule.isMeta(module)).isTrue();
+	}
+
+	@Test
+	void theStubSharedByEveryMetaModuleIsNotChangedByValidation() {
+		byte[] bytes = CompilerFixtures.contextDependentModule();
+		String digest = ModuleDigest.of(bytes);
+		// f2 and f3 kept: the meta module is validated, and the validator writes into
+		// some of their instructions; f0 and f1 are the one stub of every meta module
+		WasmModule module = MetaModule.parse(bytes, MetaModule.create(bytes, digest, 0, Set.of(2, 3)), digest);
+		byte[] stubModule = { 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, SectionId.TYPE, 4, 1, 0x60, 0, 0,
+				SectionId.FUNCTION, 2, 1, 0, SectionId.CODE, 5, 1, 3, 0x00, 0x00, 0x0B };
+		FunctionBody fresh = ModuleParser.parse(stubModule, null, false).codeSection().getFunctionBody(0);
+		for (int function : new int[] { 0, 1 }) {
+			assertThat(module.codeSection().getFunctionBody(function)).usingRecursiveComparison().isEqualTo(fresh);
+		}
 	}
 
 	@Test
