@@ -70,6 +70,8 @@ public final class ModuleParser {
 	 * @return the module
 	 * @throws com.dylibso.chicory.wasm.ChicoryException (Chicory's) if the bytes are no
 	 * valid module
+	 * @throws IllegalArgumentException if a code section is given and the bytes have one
+	 * too
 	 */
 	public static WasmModule parse(InputStream bytes, @Nullable String digest, boolean validate,
 			@Nullable CodeSection code) {
@@ -77,7 +79,12 @@ public final class ModuleParser {
 		if (digest != null) {
 			module.withDigest(digest);
 		}
-		Parser.builder().withValidation(validate).build().parse(bytes, (section) -> add(module, section));
+		Parser.builder().withValidation(validate).build().parse(bytes, (section) -> {
+			if (code != null && section.sectionId() == SectionId.CODE) {
+				throw new IllegalArgumentException("the bytes have a code section, and one was given");
+			}
+			add(module, section);
+		});
 		if (code != null) {
 			module.setCodeSection(code);
 		}

@@ -1,5 +1,6 @@
 package io.github.chicorycache.compiler;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Set;
 
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.CodeSection;
 import com.dylibso.chicory.wasm.types.FunctionBody;
 import com.dylibso.chicory.wasm.types.OpCode;
 import com.dylibso.chicory.wasm.types.SectionId;
@@ -128,6 +130,14 @@ class MetaModuleTests {
 		for (int function : new int[] { 0, 1 }) {
 			assertThat(module.codeSection().getFunctionBody(function)).usingRecursiveComparison().isEqualTo(fresh);
 		}
+	}
+
+	@Test
+	void aCodeSectionIsNotGivenForBytesThatHaveOne() {
+		CodeSection code = Parser.parse(MODULE).codeSection();
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ModuleParser.parse(new ByteArrayInputStream(MODULE), null, false, code))
+			.withMessageContaining("code section");
 	}
 
 	@Test
