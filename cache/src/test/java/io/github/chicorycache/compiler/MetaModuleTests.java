@@ -57,6 +57,29 @@ class MetaModuleTests {
 		}
 	}
 
+	@Test
+	void keptBodiesAreDecodedWithTheModulesTypesAndTheirUseOfTheDataCount() {
+		// the parser resolves a local of type (ref null 0) against the type section
+		byte[] typed = CompilerFixtures.typedLocalModule();
+		assertSameAsDecoded(typed, Set.of(0));
+		assertThat(meta(typed, Set.of(0)).codeSection().getFunctionBody(0).localTypes()).hasSize(1)
+			.isEqualTo(Parser.parse(typed).codeSection().getFunctionBody(0).localTypes());
+		// memory.init and data.drop: the code section requires a data count, as the
+		// parser finds, since a kept body uses them
+		byte[] data = CompilerFixtures.dataCountModule();
+		for (Set<Integer> interpreted : List.of(Set.of(0), Set.of(1), Set.of(0, 1))) {
+			assertSameAsDecoded(data, interpreted);
+			assertThat(meta(data, interpreted).codeSection().isRequiresDataCount()).isTrue();
+		}
+		assertSameAsDecoded(data, Set.of());
+		assertThat(meta(data, Set.of()).codeSection().isRequiresDataCount()).isFalse();
+	}
+
+	private static WasmModule meta(byte[] bytes, Set<Integer> interpreted) {
+		String digest = ModuleDigest.of(bytes);
+		return MetaModule.parse(bytes, MetaModule.create(bytes, digest, 0, interpreted), digest);
+	}
+
 	/**
 	 * Asserts that the meta module put together on a hit is the one Chicory's parser
 	 * decodes from the meta module's bytes (but for the addresses of the instructions,
