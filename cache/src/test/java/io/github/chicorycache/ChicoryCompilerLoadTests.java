@@ -14,12 +14,16 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import com.dylibso.chicory.compiler.InterpreterFallback;
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.OpCode;
+import com.dylibso.chicory.wasm.types.ValType;
 import io.github.chicorycache.CompilerFixtures.RecordingListener;
 import io.github.chicorycache.compiler.CompiledJarVerifier;
 import io.github.chicorycache.compiler.EntryJar;
@@ -318,6 +322,67 @@ class ChicoryCompilerLoadTests {
 	}
 
 	@Test
+	void aFunctionTooLargeForTheJvmAfterAnImportedOneIsInterpretedFromTheMetaModule() {
+		// Chicory numbers the functions it leaves to the interpreter after the imported
+		// ones: function 2, the second body, is kept, and calls both ways still work
+		byte[] huge = CompilerFixtures.hugeFunctionModuleAfterAnImport(60_000);
+		MachineFactoryCompilerCustomizer silent = (builder) -> builder
+			.withInterpreterFallback(InterpreterFallback.SILENT);
+		ImportValues imports = ImportValues.builder()
+			.addFunction(new HostFunction("env", "g", FunctionType.of(List.of(ValType.I32), List.of(ValType.I32)),
+					(instance, args) -> new long[] { args[0] * 3 }))
+			.build();
+		Function<Instance, List<Long>> calls = (instance) -> List.of(instance.export("f0").apply(7)[0],
+				instance.export("f1").apply(7)[0], instance.export("f2").apply(7)[0]);
+		Paths<List<Long>> paths = allPaths(huge, silent, false, (module, factory) -> calls
+			.apply(Instance.builder(module).withMachineFactory(factory).withImportValues(imports).build()));
+		assertThat(paths.results()).containsExactly(22L, 60_022L, 60_044L)
+			.isEqualTo(calls.apply(Instance.builder(parse(huge)).withImportValues(imports).build()));
+		WasmModule meta = paths.diskHit().module();
+		assertThat(meta.codeSection().getFunctionBody(1).instructions()).hasSizeGreaterThan(60_000);
+		assertThat(opcodes(meta, 0)).containsExactly(OpCode.UNREACHABLE, OpCode.END);
+		assertThat(opcodes(meta, 2)).containsExactly(OpCode.UNREACHABLE, OpCode.END);
+	}
+
+	@Test
+	void aKeptBodyThatUsesTheDataCountRunsFromTheMetaModule() {
+		// f0 (memory.init) is interpreted, f1 (data.drop) compiled: both see one segment
+		byte[] bytes = CompilerFixtures.dataCountModule();
+		MachineFactoryCompilerCustomizer interpretFirst = (builder) -> builder.withInterpretedFunctions(Set.of(0));
+		Function<Instance, List<String>> calls = (instance) -> List.of(
+				String.valueOf(instance.export("f0").apply(5)[0]), String.valueOf(instance.export("f1").apply(5)[0]),
+				catchThrowable(() -> instance.export("f0").apply(5)).getClass().getName());
+		Paths<List<String>> paths = allPaths(bytes, interpretFirst, true,
+				(module, factory) -> calls.apply(Instance.builder(module).withMachineFactory(factory).build()));
+		assertThat(paths.results()).isEqualTo(calls.apply(Instance.builder(parse(bytes)).build())).startsWith("6", "5");
+		WasmModule meta = paths.diskHit().module();
+		assertThat(MetaModule.isMeta(meta)).isTrue();
+		assertThat(meta.codeSection().isRequiresDataCount()).isTrue();
+		assertThat(opcodes(meta, 0)).isEqualTo(opcodes(parse(bytes), 0));
+		assertThat(opcodes(meta, 1)).containsExactly(OpCode.UNREACHABLE, OpCode.END);
+	}
+
+	@Test
+	void aModuleWithoutFunctionBodiesIsMadeFromItsMetaModuleToo() {
+		byte[] header = { 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00 };
+		// one memory, exported as "m"
+		byte[] memoryOnly = concat(header, new byte[] { 5, 3, 1, 0, 1, 7, 5, 1, 1, 'm', 2, 0 });
+		// empty function and code sections
+		byte[] emptyCode = concat(header, new byte[] { 3, 1, 0, 10, 1, 0 });
+		for (byte[] bytes : List.of(header, memoryOnly, emptyCode)) {
+			Path directory = this.root.resolve("no-bodies-" + bytes.length);
+			compilerBuilder().withCache(directoryCache(directory)).build().load(bytes);
+			LoadedModule loaded = compilerBuilder().withCache(directoryCache(directory)).build().load(bytes);
+			assertThat(loaded.event().source()).isEqualTo(CompilationSource.DISK);
+			assertThat(loaded.event().recovered()).isFalse();
+			assertThat(MetaModule.isMeta(loaded.module())).isTrue();
+			assertThat(MetaModule.functionCount(loaded.module())).isZero();
+			assertThat(loaded.module().exportSection()).isEqualTo(parse(bytes).exportSection());
+			loaded.instanceBuilder().build();
+		}
+	}
+
+	@Test
 	void withInterpreterFallbackFailAFunctionTooLargeFailsAndLeavesNothing() {
 		ChicoryCompiler compiler = compilerBuilder().withCache(directoryCache(this.root))
 			.withCustomizer((builder) -> builder.withInterpreterFallback(InterpreterFallback.FAIL))
@@ -379,6 +444,12 @@ class ChicoryCompilerLoadTests {
 			.stream()
 			.map((instruction) -> instruction.opcode())
 			.toList();
+	}
+
+	private static byte[] concat(byte[] first, byte[] second) {
+		byte[] bytes = Arrays.copyOf(first, first.length + second.length);
+		System.arraycopy(second, 0, bytes, first.length, second.length);
+		return bytes;
 	}
 
 	private <T> T assertAllPathsAgree(byte[] bytes, MachineFactoryCompilerCustomizer customizer,
