@@ -88,7 +88,9 @@ class ChicoryCompilerMetaTamperTests {
 		/** A count of bodies of hundreds of millions. */
 		HUGE_BODY_COUNT((part) -> concat(marker(DIGEST), section(10, concat(leb(0xFFFFFFF), leb(3), STUB)))),
 		/** A body's size past the end of its section. */
-		BODY_PAST_END((part) -> concat(marker(DIGEST), section(10, concat(leb(1), leb(0x7FFF), STUB))));
+		BODY_PAST_END((part) -> concat(marker(DIGEST), section(10, concat(leb(1), leb(0x7FFF), STUB)))),
+		/** As many stubs, then a byte that is no body, inside the code section. */
+		TRAILING_BYTE((part) -> concat(marker(DIGEST), section(10, concat(bodies(STUB, 8), new byte[] { 0x0B }))));
 
 		final UnaryOperator<byte[]> tamper;
 
@@ -173,19 +175,33 @@ class ChicoryCompilerMetaTamperTests {
 	}
 
 	private static byte[] code(byte[] body, int count) {
-		byte[][] bodies = new byte[count][];
-		java.util.Arrays.fill(bodies, body);
-		return code(bodies);
+		return section(10, bodies(body, count));
 	}
 
 	private static byte[] code(byte[]... bodies) {
+		return section(10, bodies(bodies));
+	}
+
+	/**
+	 * The contents of a code section of {@code count} times the same body.
+	 */
+	private static byte[] bodies(byte[] body, int count) {
+		byte[][] bodies = new byte[count][];
+		java.util.Arrays.fill(bodies, body);
+		return bodies(bodies);
+	}
+
+	/**
+	 * The contents of a code section of bodies.
+	 */
+	private static byte[] bodies(byte[]... bodies) {
 		ByteArrayOutputStream contents = new ByteArrayOutputStream();
 		contents.writeBytes(leb(bodies.length));
 		for (byte[] body : bodies) {
 			contents.writeBytes(leb(body.length));
 			contents.writeBytes(body);
 		}
-		return section(10, contents.toByteArray());
+		return contents.toByteArray();
 	}
 
 	private static byte[] marker(String digest) {
