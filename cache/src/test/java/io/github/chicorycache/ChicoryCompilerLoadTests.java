@@ -211,6 +211,40 @@ class ChicoryCompilerLoadTests {
 		assertThat(entryFiles(this.root)).isEmpty();
 	}
 
+	@Test
+	void aMetaModuleIsNotServedByTheCodeOfOtherOptions() {
+		// default options compile every function: every body is a stub in the meta module
+		compilerBuilder().withCache(directoryCache(this.root)).build().load(MODULE);
+		WasmModule meta = compilerBuilder().withCache(directoryCache(this.root)).build().load(MODULE).module();
+		assertThat(MetaModule.isMeta(meta)).isTrue();
+		// options that leave function 2 to the interpreter, with their code of the module
+		// in memory and on disk: it would run the stub of function 2 and trap
+		MachineFactoryCompilerCustomizer interpretTwo = (builder) -> builder.withInterpretedFunctions(Set.of(2));
+		ChicoryCompiler other = compilerBuilder().withCache(directoryCache(this.root))
+			.withCustomizer(interpretTwo)
+			.build();
+		other.machineFactory(parse(MODULE));
+		ChicoryCompiler restarted = compilerBuilder().withCache(directoryCache(this.root))
+			.withCustomizer(interpretTwo)
+			.build();
+		for (ChicoryCompiler compiler : List.of(other, restarted)) {
+			assertThatIllegalArgumentException().isThrownBy(() -> compiler.machineFactory(meta))
+				.withMessageContaining("meta module")
+				.withMessageContaining("other compiler options")
+				.withMessageContaining("load");
+			assertThat(compiler.stats().failures()).isOne();
+		}
+		// the bytes load with these options, their meta module keeps the body of function
+		// 2
+		LoadedModule loaded = restarted.load(MODULE);
+		assertThat(loaded.event().source()).isEqualTo(CompilationSource.DISK);
+		assertThat(call(loaded.module(), loaded.machineFactory(), 2, 1)).isEqualTo(4);
+		assertThat(call(loaded.module(), restarted.machineFactory(loaded.module()), 2, 1)).isEqualTo(4);
+		// and the code of the options that made a meta module still serves it
+		ChicoryCompiler same = compilerBuilder().withCache(directoryCache(this.root)).build();
+		assertThat(call(meta, same.machineFactory(meta), 2, 1)).isEqualTo(4);
+	}
+
 	/**
 	 * Damage to the meta module of an entry that passes the entry's checks.
 	 */
