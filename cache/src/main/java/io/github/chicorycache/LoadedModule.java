@@ -16,7 +16,9 @@ import com.dylibso.chicory.wasm.WasmModule;
  * stored with it: every section of the original module is there, but the bodies of the
  * functions that were compiled are replaced by {@code unreachable} (the compiled code
  * never runs them). Run it with {@link #machineFactory()} (or
- * {@link #instanceBuilder()}), not with Chicory's interpreter alone.
+ * {@link #instanceBuilder()}), not with Chicory's interpreter alone. A compiler with
+ * other options refuses it ({@link ChicoryCompiler#machineFactory}), since its code may
+ * interpret a function whose body the module lacks.
  */
 public final class LoadedModule {
 

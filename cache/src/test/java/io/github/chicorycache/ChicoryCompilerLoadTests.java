@@ -14,12 +14,16 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import com.dylibso.chicory.compiler.InterpreterFallback;
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.OpCode;
+import com.dylibso.chicory.wasm.types.ValType;
 import io.github.chicorycache.CompilerFixtures.RecordingListener;
 import io.github.chicorycache.compiler.CompiledJarVerifier;
 import io.github.chicorycache.compiler.EntryJar;
@@ -207,6 +211,40 @@ class ChicoryCompilerLoadTests {
 		assertThat(entryFiles(this.root)).isEmpty();
 	}
 
+	@Test
+	void aMetaModuleIsNotServedByTheCodeOfOtherOptions() {
+		// default options compile every function: every body is a stub in the meta module
+		compilerBuilder().withCache(directoryCache(this.root)).build().load(MODULE);
+		WasmModule meta = compilerBuilder().withCache(directoryCache(this.root)).build().load(MODULE).module();
+		assertThat(MetaModule.isMeta(meta)).isTrue();
+		// options that leave function 2 to the interpreter, with their code of the module
+		// in memory and on disk: it would run the stub of function 2 and trap
+		MachineFactoryCompilerCustomizer interpretTwo = (builder) -> builder.withInterpretedFunctions(Set.of(2));
+		ChicoryCompiler other = compilerBuilder().withCache(directoryCache(this.root))
+			.withCustomizer(interpretTwo)
+			.build();
+		other.machineFactory(parse(MODULE));
+		ChicoryCompiler restarted = compilerBuilder().withCache(directoryCache(this.root))
+			.withCustomizer(interpretTwo)
+			.build();
+		for (ChicoryCompiler compiler : List.of(other, restarted)) {
+			assertThatIllegalArgumentException().isThrownBy(() -> compiler.machineFactory(meta))
+				.withMessageContaining("meta module")
+				.withMessageContaining("other compiler options")
+				.withMessageContaining("load");
+			assertThat(compiler.stats().failures()).isOne();
+		}
+		// the bytes load with these options, their meta module keeps the body of function
+		// 2
+		LoadedModule loaded = restarted.load(MODULE);
+		assertThat(loaded.event().source()).isEqualTo(CompilationSource.DISK);
+		assertThat(call(loaded.module(), loaded.machineFactory(), 2, 1)).isEqualTo(4);
+		assertThat(call(loaded.module(), restarted.machineFactory(loaded.module()), 2, 1)).isEqualTo(4);
+		// and the code of the options that made a meta module still serves it
+		ChicoryCompiler same = compilerBuilder().withCache(directoryCache(this.root)).build();
+		assertThat(call(meta, same.machineFactory(meta), 2, 1)).isEqualTo(4);
+	}
+
 	/**
 	 * Damage to the meta module of an entry that passes the entry's checks.
 	 */
@@ -331,6 +369,67 @@ class ChicoryCompilerLoadTests {
 	}
 
 	@Test
+	void aFunctionTooLargeForTheJvmAfterAnImportedOneIsInterpretedFromTheMetaModule() {
+		// Chicory numbers the functions it leaves to the interpreter after the imported
+		// ones: function 2, the second body, is kept, and calls both ways still work
+		byte[] huge = CompilerFixtures.hugeFunctionModuleAfterAnImport(60_000);
+		MachineFactoryCompilerCustomizer silent = (builder) -> builder
+			.withInterpreterFallback(InterpreterFallback.SILENT);
+		ImportValues imports = ImportValues.builder()
+			.addFunction(new HostFunction("env", "g", FunctionType.of(List.of(ValType.I32), List.of(ValType.I32)),
+					(instance, args) -> new long[] { args[0] * 3 }))
+			.build();
+		Function<Instance, List<Long>> calls = (instance) -> List.of(instance.export("f0").apply(7)[0],
+				instance.export("f1").apply(7)[0], instance.export("f2").apply(7)[0]);
+		Paths<List<Long>> paths = allPaths(huge, silent, false, (module, factory) -> calls
+			.apply(Instance.builder(module).withMachineFactory(factory).withImportValues(imports).build()));
+		assertThat(paths.results()).containsExactly(22L, 60_022L, 60_044L)
+			.isEqualTo(calls.apply(Instance.builder(parse(huge)).withImportValues(imports).build()));
+		WasmModule meta = paths.diskHit().module();
+		assertThat(meta.codeSection().getFunctionBody(1).instructions()).hasSizeGreaterThan(60_000);
+		assertThat(opcodes(meta, 0)).containsExactly(OpCode.UNREACHABLE, OpCode.END);
+		assertThat(opcodes(meta, 2)).containsExactly(OpCode.UNREACHABLE, OpCode.END);
+	}
+
+	@Test
+	void aKeptBodyThatUsesTheDataCountRunsFromTheMetaModule() {
+		// f0 (memory.init) is interpreted, f1 (data.drop) compiled: both see one segment
+		byte[] bytes = CompilerFixtures.dataCountModule();
+		MachineFactoryCompilerCustomizer interpretFirst = (builder) -> builder.withInterpretedFunctions(Set.of(0));
+		Function<Instance, List<String>> calls = (instance) -> List.of(
+				String.valueOf(instance.export("f0").apply(5)[0]), String.valueOf(instance.export("f1").apply(5)[0]),
+				catchThrowable(() -> instance.export("f0").apply(5)).getClass().getName());
+		Paths<List<String>> paths = allPaths(bytes, interpretFirst, true,
+				(module, factory) -> calls.apply(Instance.builder(module).withMachineFactory(factory).build()));
+		assertThat(paths.results()).isEqualTo(calls.apply(Instance.builder(parse(bytes)).build())).startsWith("6", "5");
+		WasmModule meta = paths.diskHit().module();
+		assertThat(MetaModule.isMeta(meta)).isTrue();
+		assertThat(meta.codeSection().isRequiresDataCount()).isTrue();
+		assertThat(opcodes(meta, 0)).isEqualTo(opcodes(parse(bytes), 0));
+		assertThat(opcodes(meta, 1)).containsExactly(OpCode.UNREACHABLE, OpCode.END);
+	}
+
+	@Test
+	void aModuleWithoutFunctionBodiesIsMadeFromItsMetaModuleToo() {
+		byte[] header = { 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00 };
+		// one memory, exported as "m"
+		byte[] memoryOnly = concat(header, new byte[] { 5, 3, 1, 0, 1, 7, 5, 1, 1, 'm', 2, 0 });
+		// empty function and code sections
+		byte[] emptyCode = concat(header, new byte[] { 3, 1, 0, 10, 1, 0 });
+		for (byte[] bytes : List.of(header, memoryOnly, emptyCode)) {
+			Path directory = this.root.resolve("no-bodies-" + bytes.length);
+			compilerBuilder().withCache(directoryCache(directory)).build().load(bytes);
+			LoadedModule loaded = compilerBuilder().withCache(directoryCache(directory)).build().load(bytes);
+			assertThat(loaded.event().source()).isEqualTo(CompilationSource.DISK);
+			assertThat(loaded.event().recovered()).isFalse();
+			assertThat(MetaModule.isMeta(loaded.module())).isTrue();
+			assertThat(MetaModule.functionCount(loaded.module())).isZero();
+			assertThat(loaded.module().exportSection()).isEqualTo(parse(bytes).exportSection());
+			loaded.instanceBuilder().build();
+		}
+	}
+
+	@Test
 	void withInterpreterFallbackFailAFunctionTooLargeFailsAndLeavesNothing() {
 		ChicoryCompiler compiler = compilerBuilder().withCache(directoryCache(this.root))
 			.withCustomizer((builder) -> builder.withInterpreterFallback(InterpreterFallback.FAIL))
@@ -392,6 +491,12 @@ class ChicoryCompilerLoadTests {
 			.stream()
 			.map((instruction) -> instruction.opcode())
 			.toList();
+	}
+
+	private static byte[] concat(byte[] first, byte[] second) {
+		byte[] bytes = Arrays.copyOf(first, first.length + second.length);
+		System.arraycopy(second, 0, bytes, first.length, second.length);
+		return bytes;
 	}
 
 	private <T> T assertAllPathsAgree(byte[] bytes, MachineFactoryCompilerCustomizer customizer,

@@ -177,6 +177,90 @@ public final class CompilerFixtures {
 		return module.toByteArray();
 	}
 
+	/**
+	 * {@link #hugeFunctionModule} after an imported function {@code env.g}, of type
+	 * {@code (i32) -> i32}: the functions of the module are numbered from 1, so the huge
+	 * one, which the compiler leaves to the interpreter, is function 2 but the second
+	 * body. {@code f0(x) = g(x) + 1}; {@code f1(x) = f0(x) + adds}, the huge one;
+	 * {@code f2(x) = f1(x) + f0(x)}.
+	 * @param adds how many additions make {@code f1} huge
+	 * @return the module bytes
+	 */
+	public static byte[] hugeFunctionModuleAfterAnImport(int adds) {
+		ByteArrayOutputStream module = new ByteArrayOutputStream();
+		module.writeBytes(new byte[] { 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00 });
+		section(module, 1, new byte[] { 0x01, 0x60, 0x01, 0x7F, 0x01, 0x7F });
+		section(module, 2, new byte[] { 0x01, 0x03, 'e', 'n', 'v', 0x01, 'g', 0x00, 0x00 });
+		section(module, 3, new byte[] { 0x03, 0x00, 0x00, 0x00 });
+		section(module, 7, new byte[] { 0x03, 0x02, 'f', '0', 0x00, 0x01, 0x02, 'f', '1', 0x00, 0x02, 0x02, 'f', '2',
+				0x00, 0x03 });
+		ByteArrayOutputStream huge = new ByteArrayOutputStream();
+		huge.writeBytes(new byte[] { 0x00, 0x20, 0x00, 0x10, 0x01 }); // local.get 0; call
+																		// 1
+		for (int i = 0; i < adds; i++) {
+			huge.writeBytes(new byte[] { 0x41, 0x01, 0x6A }); // i32.const 1; i32.add
+		}
+		huge.write(0x0B);
+		ByteArrayOutputStream code = new ByteArrayOutputStream();
+		code.write(3);
+		body(code, new byte[] { 0x00, 0x20, 0x00, 0x10, 0x00, 0x41, 0x01, 0x6A, 0x0B });
+		body(code, huge.toByteArray());
+		body(code, new byte[] { 0x00, 0x20, 0x00, 0x10, 0x02, 0x20, 0x00, 0x10, 0x01, 0x6A, 0x0B });
+		section(module, 10, code.toByteArray());
+		return module.toByteArray();
+	}
+
+	/**
+	 * A module whose functions use a passive data segment, so that it has a data count
+	 * section: {@code f0(x) = x + } the 4 bytes that {@code memory.init} copies to
+	 * address 0 (little-endian 1), {@code f1(x) = x} after {@code data.drop} (then
+	 * {@code f0} traps: the segment is gone).
+	 * @return the module bytes
+	 */
+	public static byte[] dataCountModule() {
+		ByteArrayOutputStream module = new ByteArrayOutputStream();
+		module.writeBytes(new byte[] { 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00 });
+		section(module, 1, new byte[] { 0x01, 0x60, 0x01, 0x7F, 0x01, 0x7F });
+		section(module, 3, new byte[] { 0x02, 0x00, 0x00 });
+		section(module, 5, new byte[] { 0x01, 0x00, 0x01 });
+		section(module, 7, new byte[] { 0x02, 0x02, 'f', '0', 0x00, 0x00, 0x02, 'f', '1', 0x00, 0x01 });
+		section(module, 12, new byte[] { 0x01 });
+		ByteArrayOutputStream code = new ByteArrayOutputStream();
+		code.write(2);
+		// i32.const 0; i32.const 0; i32.const 4; memory.init 0; i32.const 0; i32.load;
+		// local.get 0; i32.add
+		body(code, new byte[] { 0x00, 0x41, 0x00, 0x41, 0x00, 0x41, 0x04, (byte) 0xFC, 0x08, 0x00, 0x00, 0x41, 0x00,
+				0x28, 0x02, 0x00, 0x20, 0x00, 0x6A, 0x0B });
+		// data.drop 0; local.get 0
+		body(code, new byte[] { 0x00, (byte) 0xFC, 0x09, 0x00, 0x20, 0x00, 0x0B });
+		section(module, 10, code.toByteArray());
+		// one passive segment: 01 00 00 00
+		section(module, 11, new byte[] { 0x01, 0x01, 0x04, 0x01, 0x00, 0x00, 0x00 });
+		return module.toByteArray();
+	}
+
+	/**
+	 * A module whose first function declares a local of a reference type that names a
+	 * type of the module ({@code (ref null 0)}), which the parser resolves against the
+	 * type section: {@code f0(x) = x + 1}, {@code f1(x) = f0(x) * 2}.
+	 * @return the module bytes
+	 */
+	public static byte[] typedLocalModule() {
+		ByteArrayOutputStream module = new ByteArrayOutputStream();
+		module.writeBytes(new byte[] { 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00 });
+		section(module, 1, new byte[] { 0x01, 0x60, 0x01, 0x7F, 0x01, 0x7F });
+		section(module, 3, new byte[] { 0x02, 0x00, 0x00 });
+		section(module, 7, new byte[] { 0x02, 0x02, 'f', '0', 0x00, 0x00, 0x02, 'f', '1', 0x00, 0x01 });
+		ByteArrayOutputStream code = new ByteArrayOutputStream();
+		code.write(2);
+		// one local (ref null 0); local.get 0; i32.const 1; i32.add
+		body(code, new byte[] { 0x01, 0x01, 0x63, 0x00, 0x20, 0x00, 0x41, 0x01, 0x6A, 0x0B });
+		// local.get 0; call 0; i32.const 2; i32.mul
+		body(code, new byte[] { 0x00, 0x20, 0x00, 0x10, 0x00, 0x41, 0x02, 0x6C, 0x0B });
+		section(module, 10, code.toByteArray());
+		return module.toByteArray();
+	}
+
 	private static void section(ByteArrayOutputStream module, int id, byte[] content) {
 		module.write(id);
 		leb128(module, content.length);

@@ -38,7 +38,9 @@ import org.jspecify.annotations.Nullable;
  * their data segments in the entry; its code section is decoded by {@link MetaCode},
  * which decodes the stubs once. The marker tells a meta part from another module's, and a
  * meta module from a real one: compiling a meta module would produce code that traps, so
- * the compiler refuses to.
+ * the compiler refuses to. A meta module made on a hit also carries, in memory only, the
+ * namespace of the code it was made for ({@value #NAMESPACE}): the code of other options
+ * may interpret a function whose body it lacks, so only code of that namespace serves it.
  */
 public final class MetaModule {
 
@@ -46,6 +48,12 @@ public final class MetaModule {
 	 * Name of the custom section that marks a meta module and holds the original digest.
 	 */
 	public static final String MARKER = "chicory-cache.meta";
+
+	/**
+	 * Name of the custom section that holds the namespace of the code a meta module was
+	 * made for; added when the meta module is made, never stored.
+	 */
+	public static final String NAMESPACE = "chicory-cache.meta.namespace";
 
 	private MetaModule() {
 	}
@@ -62,7 +70,7 @@ public final class MetaModule {
 	 */
 	public static byte[] create(byte[] bytes, String digest, int functionImports, Set<Integer> interpretedFunctions) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		writeSection(out, SectionId.CUSTOM, marker(digest));
+		writeSection(out, SectionId.CUSTOM, custom(MARKER, digest));
 		for (WasmSections.Section section : WasmSections.ofModule(bytes)) {
 			if (section.id() == SectionId.CODE) {
 				writeSection(out, SectionId.CODE, MetaCode.stubbed(bytes, section.contentsStart(), section.end(),
@@ -80,12 +88,14 @@ public final class MetaModule {
 	 * @param part the meta part made from those bytes by
 	 * {@link #create(byte[], String, int, Set)}
 	 * @param digest the digest of the original module, which the result carries
+	 * @param namespace the namespace of the code the module is made for, which the result
+	 * carries (see {@link #namespace}), or {@code null} for none
 	 * @return the module
 	 * @throws IllegalArgumentException if the meta part is not the one of this digest or
 	 * does not fit the bytes
 	 * @throws RuntimeException (Chicory's) if it is malformed
 	 */
-	public static WasmModule parse(byte[] bytes, byte[] part, String digest) {
+	public static WasmModule parse(byte[] bytes, byte[] part, String digest, @Nullable String namespace) {
 		List<WasmSections.Section> partSections = WasmSections.of(part, 0);
 		WasmSections.Section marker = (partSections.isEmpty()) ? null : partSections.get(0);
 		String marked = (marker != null && marker.id() == SectionId.CUSTOM) ? markedDigest(part, marker) : null;
@@ -121,6 +131,11 @@ public final class MetaModule {
 			throw new IllegalArgumentException("the meta part has a code section, the module has none");
 		}
 		slices.add(new ByteArrayInputStream(part, marker.start(), marker.length()));
+		if (namespace != null) {
+			ByteArrayOutputStream section = new ByteArrayOutputStream();
+			writeSection(section, SectionId.CUSTOM, custom(NAMESPACE, namespace));
+			slices.add(new ByteArrayInputStream(section.toByteArray()));
+		}
 		// The validator writes into some instructions what the interpreter needs to run
 		// them (whether a dropped or selected value is a v128, the source heap type of
 		// ref.test, ref.cast and br_on_cast): without it, a kept body could give other
@@ -144,6 +159,17 @@ public final class MetaModule {
 	}
 
 	/**
+	 * Returns the namespace of the code a meta module was made for.
+	 * @param module the module
+	 * @return the namespace, or {@code null} if the module is no meta module or carries
+	 * none
+	 */
+	public static @Nullable String namespace(WasmModule module) {
+		return (isMeta(module) && module.customSection(NAMESPACE) instanceof UnknownCustomSection section)
+				? new String(section.bytes(), StandardCharsets.UTF_8) : null;
+	}
+
+	/**
 	 * Returns the number of functions of a module, imported ones included.
 	 * @param module the module
 	 * @return the size of the function index space
@@ -158,9 +184,9 @@ public final class MetaModule {
 		out.writeBytes(contents);
 	}
 
-	private static byte[] marker(String digest) {
-		byte[] name = MARKER.getBytes(StandardCharsets.UTF_8);
-		byte[] payload = digest.getBytes(StandardCharsets.UTF_8);
+	private static byte[] custom(String sectionName, String contents) {
+		byte[] name = sectionName.getBytes(StandardCharsets.UTF_8);
+		byte[] payload = contents.getBytes(StandardCharsets.UTF_8);
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		WasmWriter.writeVarUInt32(out, name.length);
 		out.writeBytes(name);

@@ -102,7 +102,7 @@ public final class SelfHealingCompiler {
 					if (module == null) {
 						// Define the classes beside the parse: neither needs the other.
 						classes = Forked.start(() -> MachineCode.define(contents));
-						module = MetaModule.parse(bytes, metaPart, digest);
+						module = MetaModule.parse(bytes, metaPart, digest, namespace);
 					}
 					if (contents.functions() != MetaModule.functionCount(module)) {
 						throw new IllegalArgumentException("the entry was compiled for " + contents.functions()

@@ -162,7 +162,7 @@ class EntryWriterTests {
 		EntryJar.Contents contents = CompiledJarVerifier.verify(entry, CompiledJarVerifier.binding("ns", "sha-256:a="));
 		assertThat(contents.functions()).isEqualTo(8);
 		assertThat(contents.metaPart()).isNotNull();
-		assertThat(MetaModule.parse(bytes, contents.metaPart(), "sha-256:a=").functionSection().functionCount())
+		assertThat(MetaModule.parse(bytes, contents.metaPart(), "sha-256:a=", null).functionSection().functionCount())
 			.isEqualTo(8);
 	}
 

@@ -39,7 +39,7 @@ class MetaModuleTests {
 		byte[] part = MetaModule.create(MODULE, digest, 0, Set.of(2));
 		// only what differs from the bytes: the marker and the stubbed code section
 		assertThat(WasmSections.of(part, 0)).extracting(WasmSections.Section::id).containsExactly(0, 10);
-		WasmModule module = MetaModule.parse(MODULE, part, digest);
+		WasmModule module = MetaModule.parse(MODULE, part, digest, null);
 		WasmModule full = Parser.parse(MODULE);
 		assertThat(module.digest()).isEqualTo(digest);
 		assertThat(MetaModule.isMeta(module)).isTrue();
@@ -70,7 +70,8 @@ class MetaModuleTests {
 		for (byte[] bytes : List.of(header, emptyCode)) {
 			assertSameAsDecoded(bytes, Set.of());
 			assertThat(MetaModule
-				.parse(bytes, MetaModule.create(bytes, ModuleDigest.of(bytes), 0, Set.of()), ModuleDigest.of(bytes))
+				.parse(bytes, MetaModule.create(bytes, ModuleDigest.of(bytes), 0, Set.of()), ModuleDigest.of(bytes),
+						null)
 				.codeSection()
 				.functionBodyCount()).isZero();
 		}
@@ -82,12 +83,35 @@ class MetaModuleTests {
 		String digest = ModuleDigest.of(bytes);
 		assertThat(Parser.parse(bytes).codeSection().isRequiresDataCount()).isTrue();
 		// function 1 uses memory.init and data.drop; its stub does not
-		assertThat(MetaModule.parse(bytes, MetaModule.create(bytes, digest, 0, Set.of(1)), digest)
+		assertThat(MetaModule.parse(bytes, MetaModule.create(bytes, digest, 0, Set.of(1)), digest, null)
 			.codeSection()
 			.isRequiresDataCount()).isTrue();
-		assertThat(MetaModule.parse(bytes, MetaModule.create(bytes, digest, 0, Set.of(0, 2)), digest)
+		assertThat(MetaModule.parse(bytes, MetaModule.create(bytes, digest, 0, Set.of(0, 2)), digest, null)
 			.codeSection()
 			.isRequiresDataCount()).isFalse();
+	}
+
+	@Test
+	void keptBodiesAreDecodedWithTheModulesTypesAndTheirUseOfTheDataCount() {
+		// the parser resolves a local of type (ref null 0) against the type section
+		byte[] typed = CompilerFixtures.typedLocalModule();
+		assertSameAsDecoded(typed, Set.of(0));
+		assertThat(meta(typed, Set.of(0)).codeSection().getFunctionBody(0).localTypes()).hasSize(1)
+			.isEqualTo(Parser.parse(typed).codeSection().getFunctionBody(0).localTypes());
+		// memory.init and data.drop: the code section requires a data count, as the
+		// parser finds, since a kept body uses them
+		byte[] data = CompilerFixtures.dataCountModule();
+		for (Set<Integer> interpreted : List.of(Set.of(0), Set.of(1), Set.of(0, 1))) {
+			assertSameAsDecoded(data, interpreted);
+			assertThat(meta(data, interpreted).codeSection().isRequiresDataCount()).isTrue();
+		}
+		assertSameAsDecoded(data, Set.of());
+		assertThat(meta(data, Set.of()).codeSection().isRequiresDataCount()).isFalse();
+	}
+
+	private static WasmModule meta(byte[] bytes, Set<Integer> interpreted) {
+		String digest = ModuleDigest.of(bytes);
+		return MetaModule.parse(bytes, MetaModule.create(bytes, digest, 0, interpreted), digest, null);
 	}
 
 	/**
@@ -99,7 +123,7 @@ class MetaModuleTests {
 	private static void assertSameAsDecoded(byte[] bytes, Set<Integer> interpreted) {
 		String digest = ModuleDigest.of(bytes);
 		byte[] part = MetaModule.create(bytes, digest, 0, interpreted);
-		WasmModule module = MetaModule.parse(bytes, part, digest);
+		WasmModule module = MetaModule.parse(bytes, part, digest, null);
 		// Equal but for where each instruction was read: the stubs were decoded once,
 		// elsewhere, and the kept bodies from a module of their own.
 		assertThat(module).usingRecursiveComparison()
@@ -123,7 +147,7 @@ class MetaModuleTests {
 		String digest = ModuleDigest.of(bytes);
 		// f2 and f3 kept: the meta module is validated, and the validator writes into
 		// some of their instructions; f0 and f1 are the one stub of every meta module
-		WasmModule module = MetaModule.parse(bytes, MetaModule.create(bytes, digest, 0, Set.of(2, 3)), digest);
+		WasmModule module = MetaModule.parse(bytes, MetaModule.create(bytes, digest, 0, Set.of(2, 3)), digest, null);
 		byte[] stubModule = { 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, SectionId.TYPE, 4, 1, 0x60, 0, 0,
 				SectionId.FUNCTION, 2, 1, 0, SectionId.CODE, 5, 1, 3, 0x00, 0x00, 0x0B };
 		FunctionBody fresh = ModuleParser.parse(stubModule, null, false).codeSection().getFunctionBody(0);
@@ -144,19 +168,41 @@ class MetaModuleTests {
 	void functionsAreNumberedAfterTheImportedOnes() {
 		String digest = ModuleDigest.of(MODULE);
 		// as if two functions were imported: index 2 is the first body
-		WasmModule module = MetaModule.parse(MODULE, MetaModule.create(MODULE, digest, 2, Set.of(2)), digest);
+		WasmModule module = MetaModule.parse(MODULE, MetaModule.create(MODULE, digest, 2, Set.of(2)), digest, null);
 		assertThat(opcodes(module, 0)).isEqualTo(opcodes(Parser.parse(MODULE), 0));
 		assertThat(opcodes(module, 2)).containsExactly(OpCode.UNREACHABLE, OpCode.END);
+	}
+
+	@Test
+	void aMetaModuleCarriesTheNamespaceOfItsCodeButNoOtherModuleDoes() {
+		String digest = ModuleDigest.of(MODULE);
+		byte[] part = MetaModule.create(MODULE, digest, 0, Set.of(2));
+		WasmModule module = MetaModule.parse(MODULE, part, digest, "chicory-1.0-0123456789abcdef");
+		assertThat(MetaModule.namespace(module)).isEqualTo("chicory-1.0-0123456789abcdef");
+		assertThat(MetaModule.parse(MODULE, part, digest, null).customSection(MetaModule.NAMESPACE)).isNull();
+		assertThat(MetaModule.namespace(MetaModule.parse(MODULE, part, digest, null))).isNull();
+		// the section is not stored: the part is the marker and the code section
+		assertThat(WasmSections.of(part, 0)).extracting(WasmSections.Section::id).containsExactly(0, 10);
+		// a module of its own with a section of that name is no meta module
+		byte[] name = MetaModule.NAMESPACE.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		ByteArrayOutputStream named = new ByteArrayOutputStream();
+		named.writeBytes(MODULE);
+		named.writeBytes(new byte[] { 0, (byte) (1 + name.length + 1), (byte) name.length });
+		named.writeBytes(name);
+		named.write('x');
+		WasmModule parsed = Parser.parse(named.toByteArray());
+		assertThat(parsed.customSection(MetaModule.NAMESPACE)).isNotNull();
+		assertThat(MetaModule.namespace(parsed)).isNull();
 	}
 
 	@Test
 	void aMetaModuleIsOnlyTheModuleOfItsOwnDigest() {
 		String digest = ModuleDigest.of(MODULE);
 		byte[] part = MetaModule.create(MODULE, digest, 0, Set.of());
-		assertThatIllegalArgumentException().isThrownBy(() -> MetaModule.parse(MODULE, part, "sha-256:other="))
+		assertThatIllegalArgumentException().isThrownBy(() -> MetaModule.parse(MODULE, part, "sha-256:other=", null))
 			.withMessageContaining(digest);
 		byte[] unmarked = Arrays.copyOfRange(MODULE, 8, MODULE.length);
-		assertThatIllegalArgumentException().isThrownBy(() -> MetaModule.parse(MODULE, unmarked, digest))
+		assertThatIllegalArgumentException().isThrownBy(() -> MetaModule.parse(MODULE, unmarked, digest, null))
 			.withMessageContaining("not marked");
 	}
 
@@ -165,15 +211,15 @@ class MetaModuleTests {
 		String digest = ModuleDigest.of(MODULE);
 		byte[] part = MetaModule.create(MODULE, digest, 0, Set.of());
 		byte[] noCode = { 0, 'a', 's', 'm', 1, 0, 0, 0 };
-		assertThatIllegalArgumentException().isThrownBy(() -> MetaModule.parse(noCode, part, digest))
+		assertThatIllegalArgumentException().isThrownBy(() -> MetaModule.parse(noCode, part, digest, null))
 			.withMessageContaining("the module has none");
 		byte[] twice = new byte[part.length * 2];
 		System.arraycopy(part, 0, twice, 0, part.length);
 		System.arraycopy(part, 0, twice, part.length, part.length);
-		assertThatIllegalArgumentException().isThrownBy(() -> MetaModule.parse(MODULE, twice, digest))
+		assertThatIllegalArgumentException().isThrownBy(() -> MetaModule.parse(MODULE, twice, digest, null))
 			.withMessageContaining("more than a marker");
 		byte[] cut = Arrays.copyOf(part, part.length - 1);
-		assertThatIllegalArgumentException().isThrownBy(() -> MetaModule.parse(MODULE, cut, digest))
+		assertThatIllegalArgumentException().isThrownBy(() -> MetaModule.parse(MODULE, cut, digest, null))
 			.withMessageContaining("overruns");
 	}
 
