@@ -100,9 +100,9 @@ public final class ChicoryCompiler implements AutoCloseable {
 	 * Loads a module from its bytes, ready to run, using everything the cache knows:
 	 * bytes loaded before in this JVM are not parsed again; bytes whose compiled code is
 	 * in the cache are not decoded and validated (the module is made from the small meta
-	 * module stored with the code, see {@link LoadedModule}, validated only if it keeps
-	 * the bodies of functions left to the interpreter); other bytes are parsed with
-	 * validation, compiled, and stored for next time.
+	 * module stored with the code, see {@link LoadedModule}, validated only if a body it
+	 * keeps for the interpreter needs what the validator writes into some instructions);
+	 * other bytes are parsed with validation, compiled, and stored for next time.
 	 * @param bytes the module bytes (copied)
 	 * @return the module and its machine factory
 	 * @throws com.dylibso.chicory.wasm.ChicoryException (or another exception of

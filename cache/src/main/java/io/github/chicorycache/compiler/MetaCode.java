@@ -129,18 +129,12 @@ final class MetaCode {
 	}
 
 	/**
-	 * Returns whether a code section made by {@link #decode} keeps a body for the
-	 * interpreter.
-	 * @param section the code section
-	 * @return whether a body of it is not the stub
+	 * Returns whether a body of a code section made by {@link #decode} is a stub.
+	 * @param body the body
+	 * @return whether it is the stub that stands for every compiled function
 	 */
-	static boolean keepsBodies(CodeSection section) {
-		for (int i = 0; i < section.functionBodyCount(); i++) {
-			if (section.getFunctionBody(i) != StubBody.BODY) {
-				return true;
-			}
-		}
-		return false;
+	static boolean isStub(FunctionBody body) {
+		return body == StubBody.BODY;
 	}
 
 	/**

@@ -28,8 +28,9 @@ import org.jspecify.annotations.Nullable;
  * code never runs those bodies, so the meta module with the entry's classes behaves as
  * the original module, and it is much cheaper to decode; since the digest proves that the
  * original bytes were validated when the entry was made, a meta module of stubs only is
- * parsed without validation. One that keeps bodies is validated: the interpreter runs
- * them with what only the validator writes into some of their instructions.
+ * parsed without validation. One that keeps bodies is validated if the interpreter needs
+ * what only the validator writes into some of their instructions
+ * ({@link ValidatorHints}).
  * <p>
  * The entry stores only what differs from the original bytes, its <em>meta part</em>: a
  * custom section {@value #MARKER} that holds the digest of the original bytes, then the
@@ -82,8 +83,9 @@ public final class MetaModule {
 
 	/**
 	 * Parses the meta module of module bytes: the bytes with the code section of the meta
-	 * part, and its marker; without validation unless it keeps bodies for the
-	 * interpreter. The bytes are not copied but once, by the parser.
+	 * part, and its marker; without validation unless a body it keeps for the interpreter
+	 * needs what the validator writes ({@link ValidatorHints}). The bytes are not copied
+	 * but once, by the parser.
 	 * @param bytes the original module bytes, whose digest is {@code digest}
 	 * @param part the meta part made from those bytes by
 	 * {@link #create(byte[], String, int, Set)}
@@ -110,6 +112,7 @@ public final class MetaModule {
 		List<InputStream> slices = new ArrayList<>();
 		slices.add(new ByteArrayInputStream(bytes, 0, WasmSections.HEADER));
 		WasmSections.Section types = null;
+		boolean mayHoldV128 = false;
 		CodeSection codeSection = null;
 		boolean replaced = false;
 		for (WasmSections.Section section : WasmSections.ofModule(bytes)) {
@@ -124,6 +127,7 @@ public final class MetaModule {
 				if (section.id() == SectionId.TYPE) {
 					types = section;
 				}
+				mayHoldV128 |= ValidatorHints.mayHoldV128(bytes, section);
 				slices.add(new ByteArrayInputStream(bytes, section.start(), section.length()));
 			}
 		}
@@ -137,10 +141,9 @@ public final class MetaModule {
 			slices.add(new ByteArrayInputStream(section.toByteArray()));
 		}
 		// The validator writes into some instructions what the interpreter needs to run
-		// them (whether a dropped or selected value is a v128, the source heap type of
-		// ref.test, ref.cast and br_on_cast): without it, a kept body could give other
-		// results on a hit than on a miss. Stubs are valid for any type.
-		boolean validate = codeSection != null && MetaCode.keepsBodies(codeSection);
+		// them: without it, a kept body could give other results on a hit than on a
+		// miss. Stubs are valid for any type.
+		boolean validate = codeSection != null && ValidatorHints.needed(codeSection, mayHoldV128);
 		return ModuleParser.parse(new SequenceInputStream(Collections.enumeration(slices)), digest, validate,
 				codeSection);
 	}
