@@ -106,18 +106,10 @@ public final class CompilerFixtures {
 			exports.write(i);
 		}
 		section(module, 7, exports.toByteArray());
-		ByteArrayOutputStream huge = new ByteArrayOutputStream();
-		huge.writeBytes(new byte[] { 0x00, 0x20, 0x00, 0x10, 0x00 }); // no locals;
-																		// local.get 0;
-																		// call 0
-		for (int i = 0; i < adds; i++) {
-			huge.writeBytes(new byte[] { 0x41, 0x01, 0x6A }); // i32.const 1; i32.add
-		}
-		huge.write(0x0B);
 		ByteArrayOutputStream code = new ByteArrayOutputStream();
 		code.write(3);
 		body(code, new byte[] { 0x00, 0x20, 0x00, 0x41, 0x01, 0x6A, 0x0B });
-		body(code, huge.toByteArray());
+		body(code, hugeBody(0, adds));
 		body(code, new byte[] { 0x00, 0x20, 0x00, 0x10, 0x01, 0x20, 0x00, 0x10, 0x00, 0x6A, 0x0B });
 		section(module, 10, code.toByteArray());
 		return module.toByteArray();
@@ -194,17 +186,10 @@ public final class CompilerFixtures {
 		section(module, 3, new byte[] { 0x03, 0x00, 0x00, 0x00 });
 		section(module, 7, new byte[] { 0x03, 0x02, 'f', '0', 0x00, 0x01, 0x02, 'f', '1', 0x00, 0x02, 0x02, 'f', '2',
 				0x00, 0x03 });
-		ByteArrayOutputStream huge = new ByteArrayOutputStream();
-		huge.writeBytes(new byte[] { 0x00, 0x20, 0x00, 0x10, 0x01 }); // local.get 0; call
-																		// 1
-		for (int i = 0; i < adds; i++) {
-			huge.writeBytes(new byte[] { 0x41, 0x01, 0x6A }); // i32.const 1; i32.add
-		}
-		huge.write(0x0B);
 		ByteArrayOutputStream code = new ByteArrayOutputStream();
 		code.write(3);
 		body(code, new byte[] { 0x00, 0x20, 0x00, 0x10, 0x00, 0x41, 0x01, 0x6A, 0x0B });
-		body(code, huge.toByteArray());
+		body(code, hugeBody(1, adds));
 		body(code, new byte[] { 0x00, 0x20, 0x00, 0x10, 0x02, 0x20, 0x00, 0x10, 0x01, 0x6A, 0x0B });
 		section(module, 10, code.toByteArray());
 		return module.toByteArray();
@@ -259,6 +244,20 @@ public final class CompilerFixtures {
 		body(code, new byte[] { 0x00, 0x20, 0x00, 0x10, 0x00, 0x41, 0x02, 0x6C, 0x0B });
 		section(module, 10, code.toByteArray());
 		return module.toByteArray();
+	}
+
+	/**
+	 * The body of a function too large for the JVM: no locals; {@code local.get 0; call
+	 * callee}, then {@code adds} times {@code i32.const 1; i32.add}.
+	 */
+	private static byte[] hugeBody(int callee, int adds) {
+		ByteArrayOutputStream huge = new ByteArrayOutputStream();
+		huge.writeBytes(new byte[] { 0x00, 0x20, 0x00, 0x10, (byte) callee });
+		for (int i = 0; i < adds; i++) {
+			huge.writeBytes(new byte[] { 0x41, 0x01, 0x6A });
+		}
+		huge.write(0x0B);
+		return huge.toByteArray();
 	}
 
 	private static void section(ByteArrayOutputStream module, int id, byte[] content) {
