@@ -70,10 +70,11 @@ final class MetaCode {
 	/**
 	 * Checks that the code section of a meta part is one made from the module bytes, and
 	 * decodes it. The check: as many bodies as the module's, each the stub or the
-	 * module's body unchanged. A meta module of stubs only is parsed without validation,
-	 * and the kept bodies are decoded without, so this is what keeps code that was never
-	 * validated (which the parser may take ages, or all the memory, to decode, or which
-	 * the interpreter would run) out of it; it compares bytes and decodes nothing.
+	 * module's body unchanged. A meta module is parsed without validation unless a kept
+	 * body needs what the validator writes ({@link ValidatorHints}), so this is what
+	 * keeps code that was never validated (which the parser may take ages, or all the
+	 * memory, to decode, or which the interpreter would run) out of it; it compares bytes
+	 * and decodes nothing.
 	 * @param bytes the module bytes
 	 * @param types the module's type section, which kept bodies may refer to, or
 	 * {@code null} if it has none

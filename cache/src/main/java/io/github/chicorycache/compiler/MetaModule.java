@@ -112,10 +112,10 @@ public final class MetaModule {
 		List<InputStream> slices = new ArrayList<>();
 		slices.add(new ByteArrayInputStream(bytes, 0, WasmSections.HEADER));
 		WasmSections.Section types = null;
-		boolean mayHoldV128 = false;
 		CodeSection codeSection = null;
 		boolean replaced = false;
-		for (WasmSections.Section section : WasmSections.ofModule(bytes)) {
+		List<WasmSections.Section> sections = WasmSections.ofModule(bytes);
+		for (WasmSections.Section section : sections) {
 			if (section.id() == SectionId.CODE) {
 				if (code == null) {
 					throw new IllegalArgumentException("the meta part has no code section, the module has one");
@@ -127,7 +127,6 @@ public final class MetaModule {
 				if (section.id() == SectionId.TYPE) {
 					types = section;
 				}
-				mayHoldV128 |= ValidatorHints.mayHoldV128(bytes, section);
 				slices.add(new ByteArrayInputStream(bytes, section.start(), section.length()));
 			}
 		}
@@ -143,7 +142,7 @@ public final class MetaModule {
 		// The validator writes into some instructions what the interpreter needs to run
 		// them: without it, a kept body could give other results on a hit than on a
 		// miss. Stubs are valid for any type.
-		boolean validate = codeSection != null && ValidatorHints.needed(codeSection, mayHoldV128);
+		boolean validate = codeSection != null && ValidatorHints.needed(codeSection, bytes, sections);
 		return ModuleParser.parse(new SequenceInputStream(Collections.enumeration(slices)), digest, validate,
 				codeSection);
 	}

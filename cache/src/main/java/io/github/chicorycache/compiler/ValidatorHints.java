@@ -1,6 +1,7 @@
 package io.github.chicorycache.compiler;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 import com.dylibso.chicory.wasm.types.CodeSection;
@@ -53,12 +54,13 @@ final class ValidatorHints {
 	/**
 	 * Returns whether the validator could write a hint into a kept body of a meta module.
 	 * @param code the code section of the meta module, stubs and kept bodies
-	 * @param moduleMayHoldV128 whether the rest of the module may give a function a
-	 * {@code v128} value (see {@link #mayHoldV128})
+	 * @param bytes the module bytes
+	 * @param sections the sections of the module bytes, which are looked at only for a
+	 * {@code drop} or {@code select} in a kept body
 	 * @return whether the meta module must be validated
 	 */
-	static boolean needed(CodeSection code, boolean moduleMayHoldV128) {
-		boolean v128 = moduleMayHoldV128;
+	static boolean needed(CodeSection code, byte[] bytes, List<WasmSections.Section> sections) {
+		boolean v128 = false;
 		boolean v128Hinted = false;
 		for (int i = 0; i < code.functionBodyCount(); i++) {
 			FunctionBody body = code.getFunctionBody(i);
@@ -78,7 +80,7 @@ final class ValidatorHints {
 						&& instruction.operandCount() > 0 && instruction.operand(0) == ValType.V128.id());
 			}
 		}
-		return v128Hinted && v128;
+		return v128Hinted && (v128 || sections.stream().anyMatch((section) -> mayHoldV128(bytes, section)));
 	}
 
 	/**

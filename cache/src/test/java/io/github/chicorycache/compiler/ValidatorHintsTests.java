@@ -75,10 +75,7 @@ class ValidatorHintsTests {
 	private static boolean needed(byte[] bytes, Set<Integer> kept) {
 		String digest = ModuleDigest.of(bytes);
 		WasmModule meta = MetaModule.parse(bytes, MetaModule.create(bytes, digest, 0, kept), digest, null);
-		boolean mayHoldV128 = WasmSections.ofModule(bytes)
-			.stream()
-			.anyMatch((section) -> ValidatorHints.mayHoldV128(bytes, section));
-		return ValidatorHints.needed(meta.codeSection(), mayHoldV128);
+		return ValidatorHints.needed(meta.codeSection(), bytes, WasmSections.ofModule(bytes));
 	}
 
 	private static void assertKeptAsValidated(byte[] bytes, Set<Integer> kept) {
