@@ -92,8 +92,9 @@ public final class SelfHealingCompiler {
 			if (contents != null) {
 				WasmModule module = parsed;
 				byte[] metaPart = contents.metaPart();
-				if (module == null && metaPart == null) {
-					// An entry without meta part (machineFactory's): parse in full.
+				if (module == null && (metaPart == null || !ModuleDigest.provesBytes())) {
+					// An entry without meta part (machineFactory's), or a digest whose
+					// collisions can be made: parse in full.
 					parsed = ModuleParser.parse(bytes, digest, true);
 					module = parsed;
 				}

@@ -165,6 +165,13 @@ class MetaModuleTests {
 	}
 
 	@Test
+	void onlyACollisionResistantDigestProvesTheBytes() {
+		assertThat(ModuleDigest.provesBytes()).as("the default, SHA-256").isTrue();
+		assertThat(List.of("SHA-256", "sha-512", "SHA3-256", "SHA-512/256")).allMatch(ModuleDigest::provesBytes);
+		assertThat(List.of("MD5", "SHA-1", "SHA", "MD2", "SHA-224", "none")).noneMatch(ModuleDigest::provesBytes);
+	}
+
+	@Test
 	void functionsAreNumberedAfterTheImportedOnes() {
 		String digest = ModuleDigest.of(MODULE);
 		// as if two functions were imported: index 2 is the first body

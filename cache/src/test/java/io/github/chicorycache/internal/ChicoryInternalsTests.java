@@ -56,6 +56,18 @@ class ChicoryInternalsTests {
 		Map<String, String> second = runWorker(root, "SHA-512");
 		assertThat(second.get("namespace")).isEqualTo(first.get("namespace"));
 		assertThat(second.get("sources")).isEqualTo("DISK,MEMORY");
+		assertThat(second.get("meta")).isEqualTo("true");
+		assertThat(second.get("result")).isEqualTo("6");
+	}
+
+	@Test
+	void aJvmWithADigestWhoseCollisionsCanBeMadeParsesTheBytesOfAHitInFull(@TempDir Path root) throws Exception {
+		Map<String, String> first = runWorker(root, "SHA-1");
+		assertThat(first.get("digest")).startsWith("sha-1:").isEqualTo(first.get("parser"));
+		Map<String, String> second = runWorker(root, "SHA-1");
+		// the compiled code comes from the entry, the module from the validated bytes
+		assertThat(second.get("sources")).isEqualTo("DISK,MEMORY");
+		assertThat(second.get("meta")).isEqualTo("false");
 		assertThat(second.get("result")).isEqualTo("6");
 	}
 

@@ -6,6 +6,7 @@ import com.dylibso.chicory.wasm.Parser;
 import io.github.chicorycache.ChicoryCompiler;
 import io.github.chicorycache.DirectoryCache;
 import io.github.chicorycache.LoadedModule;
+import io.github.chicorycache.compiler.MetaModule;
 import io.github.chicorycache.compiler.ModuleDigest;
 import io.github.chicorycache.testsupport.WasmModuleWriter;
 
@@ -29,6 +30,7 @@ public final class DigestAlgorithmWorker {
 			System.out.println("parser=" + Parser.parse(bytes).digest());
 			System.out.println("module=" + first.module().digest());
 			System.out.println("sources=" + first.event().source() + "," + second.event().source());
+			System.out.println("meta=" + MetaModule.isMeta(first.module()));
 			System.out.println("result=" + first.instanceBuilder().build().export("f3").apply(1)[0]);
 		}
 	}
