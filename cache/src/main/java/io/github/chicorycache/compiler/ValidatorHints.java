@@ -21,7 +21,8 @@ import com.dylibso.chicory.wasm.types.ValType;
  * decoding the kept bodies again (tiktoken keeps one function of 38,505 instructions), so
  * a meta module is validated only if a hint can be written: a kept body has one of the
  * heap-type instructions, or a {@code drop} or {@code select} in a module where a value
- * can be a {@code v128}.
+ * can be a {@code v128} (a SIMD instruction, a local, a block type or typed
+ * {@code select} in a kept body, or the type, import or global section).
  */
 final class ValidatorHints {
 
@@ -37,9 +38,13 @@ final class ValidatorHints {
 	private static final Set<OpCode> V128_HINTED = EnumSet.of(OpCode.DROP, OpCode.SELECT);
 
 	/**
-	 * The instructions whose block type may be an inline value type.
+	 * The instructions whose first operand may be an inline value type: the block type of
+	 * a block, or the type of a typed select, whose value the validator takes to be of
+	 * that type even where the stack is polymorphic (after {@code unreachable}), so that
+	 * nothing else in the module need be a v128.
 	 */
-	private static final Set<OpCode> BLOCKS = EnumSet.of(OpCode.BLOCK, OpCode.LOOP, OpCode.IF, OpCode.TRY_TABLE);
+	private static final Set<OpCode> TYPED = EnumSet.of(OpCode.BLOCK, OpCode.LOOP, OpCode.IF, OpCode.TRY_TABLE,
+			OpCode.SELECT_T);
 
 	/**
 	 * The byte of the {@code v128} value type.
@@ -76,7 +81,7 @@ final class ValidatorHints {
 					return true;
 				}
 				v128Hinted |= V128_HINTED.contains(opcode);
-				v128 |= (opcode.opcode() >> 8) == SIMD_PREFIX || (BLOCKS.contains(opcode)
+				v128 |= (opcode.opcode() >> 8) == SIMD_PREFIX || (TYPED.contains(opcode)
 						&& instruction.operandCount() > 0 && instruction.operand(0) == ValType.V128.id());
 			}
 		}

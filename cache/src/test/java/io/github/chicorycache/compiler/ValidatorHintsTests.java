@@ -64,6 +64,16 @@ class ValidatorHintsTests {
 	}
 
 	@Test
+	void aSelectOfTypeV128CanGiveADropAV128() {
+		// (func (result i32) unreachable select (result v128) drop i32.const 2): the
+		// validator types the select's value as its v128 annotation, though nothing else
+		// in the module is a v128, and hints the drop
+		byte[] selectV128 = module(new byte[] { 0x00, 0x00, 0x1C, 0x01, 0x7B, 0x1A, 0x41, 0x02, 0x0B });
+		assertThat(needed(selectV128, Set.of(0))).isTrue();
+		assertKeptAsValidated(selectV128, Set.of(0));
+	}
+
+	@Test
 	void aTypeImportOrGlobalSectionMayHoldAV128() {
 		byte[] v128Param = { 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x01, 0x7B, 0x00 };
 		assertThat(WasmSections.ofModule(v128Param)).singleElement()
