@@ -104,12 +104,13 @@ public final class CachingCompiler {
 		long start = System.nanoTime();
 		String namespace = namespace();
 		String digest = module.digest();
-		if (MetaModule.isMeta(module) && !namespace.equals(MetaModule.namespace(module))) {
+		String madeFor = MetaModule.isMeta(module) ? MetaModule.namespace(module) : namespace;
+		if (!namespace.equals(madeFor)) {
 			// The code of these options may interpret a function whose body it lacks.
 			this.stats.recordFailure();
 			throw new IllegalArgumentException("Module " + digest + " was loaded from the meta module of a cache "
-					+ "entry of other compiler options (namespace " + MetaModule.namespace(module) + ", not "
-					+ namespace + "): its compiled functions have no bodies, which the code of these options may "
+					+ "entry of other compiler options (namespace " + madeFor + ", not " + namespace
+					+ "): its compiled functions have no bodies, which the code of these options may "
 					+ "need. Load it from its bytes with this compiler's ChicoryCompiler.load instead.");
 		}
 		if (digest == null) {

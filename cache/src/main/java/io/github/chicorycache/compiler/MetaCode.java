@@ -171,12 +171,18 @@ final class MetaCode {
 	 */
 	private static final class StubBody {
 
-		static final FunctionBody BODY = ModuleParser
-			.parse(new byte[] { 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, SectionId.TYPE, 4, 1, 0x60, 0, 0,
-					SectionId.FUNCTION, 2, 1, 0, SectionId.CODE, 5, 1, (byte) STUB.length, STUB[0], STUB[1], STUB[2] },
-					null, false)
-			.codeSection()
-			.getFunctionBody(0);
+		static final FunctionBody BODY = ModuleParser.parse(module(), null, false).codeSection().getFunctionBody(0);
+
+		/**
+		 * A module of one function of type {@code () -> ()}, stubbed.
+		 */
+		private static byte[] module() {
+			WasmWriter module = new WasmWriter();
+			module.writeSection(SectionId.TYPE, new byte[] { 1, 0x60, 0, 0 });
+			module.writeSection(SectionId.FUNCTION, new byte[] { 1, 0 });
+			module.writeSection(SectionId.CODE, new byte[] { 1, (byte) STUB.length, STUB[0], STUB[1], STUB[2] });
+			return module.bytes();
+		}
 
 	}
 
