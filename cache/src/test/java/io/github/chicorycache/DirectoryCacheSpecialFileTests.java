@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -119,6 +121,41 @@ class DirectoryCacheSpecialFileTests {
 			assertThat(cache.stats().lastFault().message()).contains("left in place");
 		}
 		assertThat(Files.exists(fifo, LinkOption.NOFOLLOW_LINKS)).isTrue();
+	}
+
+	/**
+	 * A FIFO or a regular file where a directory of the cache belongs (namespace,
+	 * algorithm, shard or temporary directory) used to fail every write below it until
+	 * removed by hand. A put now replaces it with a directory, as it does a link, without
+	 * opening it; a get before that is a miss.
+	 */
+	@ParameterizedTest
+	@CsvSource({ "1, fifo", "2, fifo", "3, fifo", "1, file", "2, file", "3, file", "0, fifo", "0, file" })
+	void fileWhereADirectoryBelongsIsReplacedByTheNextPut(int depth, String kind) throws Exception {
+		Path root = this.temp.resolve("cache");
+		String key = CacheFixtures.key(1);
+		try (DirectoryCache cache = direct(root).withCleanupOnOpen(false).build()) {
+			DirectoryCache.Namespace namespace = cache.namespace("v1");
+			Path entry = CacheFixtures.expectedPath(root.resolve("v1"), key);
+			Path inTheWay = (depth == 0) ? root.resolve(DirectoryCache.TEMP_DIRECTORY)
+					: root.resolve(root.relativize(entry).subpath(0, depth));
+			if (kind.equals("fifo")) {
+				mkfifo(inTheWay);
+			}
+			else {
+				Files.createDirectories(inTheWay.getParent());
+				Files.write(inTheWay, new byte[] { 1 });
+			}
+			assertThat(namespace.get(key)).isNull();
+
+			namespace.putIfAbsent(key, new byte[] { 7 });
+			assertThat(inTheWay).isDirectory();
+			assertThat(namespace.get(key)).containsExactly(7);
+			assertThat(cache.stats().lastFault().kind()).isEqualTo(CacheFault.Kind.WRITE);
+			assertThat(cache.stats().lastFault().message()).contains("Removed " + inTheWay)
+				.contains(kind.equals("fifo") ? "a special file" : "a regular file")
+				.contains("where a directory of the cache belongs");
+		}
 	}
 
 	/**

@@ -123,20 +123,23 @@ final class OwnerOnlyDirectories {
 	/**
 	 * Makes sure a directory of the cache below the root is a real directory that only
 	 * its owner can write, before anything is written in it: creates it owner-only if it
-	 * is missing, replaces a link by a directory, fixes one of ours that group or others
-	 * can write.
+	 * is missing, replaces anything else by a directory (a link, a regular file, a FIFO),
+	 * fixes one of ours that group or others can write.
 	 * @param directory the directory, whose parent was entered before
-	 * @throws IOException if something other than a directory or a link is there
+	 * @throws IOException if the directory cannot be made
 	 * @throws CacheDirectoryException if the directory is not ours to fix
 	 */
 	void enter(Path directory) throws IOException {
 		BasicFileAttributes attributes = NoFollow.attributes(directory);
-		if (attributes != null && attributes.isSymbolicLink()) {
-			// Deleting a link removes the link, never its target.
+		if (attributes != null && !attributes.isDirectory()) {
+			// The parent is the cache's own and was checked: whatever is there is in the
+			// way of every write below it. Deleting removes the name only: never a link's
+			// target, and a FIFO or device is not opened.
 			Files.delete(directory);
 			this.faults.record(CacheFault.Kind.WRITE,
-					"Removed " + directory
-							+ ", a symbolic link where a directory of the cache belongs (links are never followed)",
+					"Removed " + directory + ", " + NoFollow.kind(attributes)
+							+ " where a directory of the cache belongs"
+							+ (attributes.isSymbolicLink() ? " (links are never followed)" : ""),
 					null);
 			attributes = null;
 		}
