@@ -134,8 +134,9 @@ final class OwnerOnlyDirectories {
 		if (attributes != null && !attributes.isDirectory()) {
 			// The parent is the cache's own and was checked: whatever is there is in the
 			// way of every write below it. Deleting removes the name only: never a link's
-			// target, and a FIFO or device is not opened.
-			Files.delete(directory);
+			// target, and a FIFO or device is not opened. Another writer may have removed
+			// it first.
+			Files.deleteIfExists(directory);
 			this.faults.record(CacheFault.Kind.WRITE,
 					"Removed " + directory + ", " + NoFollow.kind(attributes)
 							+ " where a directory of the cache belongs"
