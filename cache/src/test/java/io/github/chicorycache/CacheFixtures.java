@@ -3,6 +3,7 @@ package io.github.chicorycache;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import com.dylibso.chicory.compiler.Cache;
+import com.google.common.jimfs.Configuration;
+import com.google.common.jimfs.Jimfs;
 
 /**
  * Keys, payloads and file-system helpers shared by the cache tests (and by
@@ -49,6 +52,11 @@ final class CacheFixtures {
 	 * Runs cleanup passes on the calling thread, so that they are deterministic.
 	 */
 	static final Executor DIRECT = Runnable::run;
+
+	/**
+	 * The file that fills the disk of {@link #fullDisk()}.
+	 */
+	static final String FILLER = "/filler";
 
 	private CacheFixtures() {
 	}
@@ -154,6 +162,22 @@ final class CacheFixtures {
 			}
 		}
 		return total;
+	}
+
+	/**
+	 * Returns a full disk: an in-memory file system whose every block a file
+	 * ({@link #FILLER}) takes, so that no entry can be written (directories take no
+	 * blocks) until that file is deleted. Unlike a read-only directory, it stops root
+	 * too.
+	 * @return the file system, to close
+	 * @throws IOException if it cannot be filled
+	 */
+	static FileSystem fullDisk() throws IOException {
+		int blockSize = 4096;
+		FileSystem fs = Jimfs
+			.newFileSystem(Configuration.unix().toBuilder().setBlockSize(blockSize).setMaxSize(4L * blockSize).build());
+		Files.write(fs.getPath(FILLER), new byte[4 * blockSize]);
+		return fs;
 	}
 
 	/**

@@ -166,17 +166,18 @@ class DirectoryCacheCompileTests {
 	}
 
 	@Test
-	void compileSucceedsWhenTheTemporaryDirectoryCannotBeCreated() throws IOException {
-		Path root = this.temp.resolve("cache");
-		Files.createDirectories(root);
-		Files.writeString(root.resolve(DirectoryCache.TEMP_DIRECTORY), "in the way");
-		try (DirectoryCache cache = DirectoryCache.builder(root).withExecutor(CacheFixtures.DIRECT).build()) {
-			Instance instance = ChicoryFixtures.compile(ChicoryFixtures.countVowelsModule(), cache);
-			assertThat(ChicoryFixtures.countVowels(instance, ChicoryFixtures.HELLO)).isEqualTo(3);
-			assertThat(cache.stats().putFailures()).isOne();
-			assertThat(cache.stats().lastFault().kind()).isEqualTo(CacheFault.Kind.WRITE);
+	void compileSucceedsWhenItsEntryCannotBeWritten() throws IOException {
+		// a full disk: no entry can be written
+		try (FileSystem disk = CacheFixtures.fullDisk()) {
+			Path root = disk.getPath("/cache");
+			try (DirectoryCache cache = DirectoryCache.builder(root).withExecutor(CacheFixtures.DIRECT).build()) {
+				Instance instance = ChicoryFixtures.compile(ChicoryFixtures.countVowelsModule(), cache);
+				assertThat(ChicoryFixtures.countVowels(instance, ChicoryFixtures.HELLO)).isEqualTo(3);
+				assertThat(cache.stats().putFailures()).isOne();
+				assertThat(cache.stats().lastFault().kind()).isEqualTo(CacheFault.Kind.WRITE);
+			}
+			assertThat(CacheFixtures.entryFiles(root)).isEmpty();
 		}
-		assertThat(CacheFixtures.entryFiles(root)).isEmpty();
 	}
 
 	@Test

@@ -107,94 +107,100 @@ class DirectoryCacheFaultTests {
 
 	@Test
 	void failedPutIsANoOpAndAFault() throws IOException {
-		Path root = this.temp.resolve("cache");
-		Files.createDirectories(root);
-		Files.writeString(root.resolve(DirectoryCache.TEMP_DIRECTORY), "in the way");
-		try (DirectoryCache cache = direct(root).build()) {
-			String key = CacheFixtures.key(1);
-			assertThatNoException().isThrownBy(() -> cache.putIfAbsent(key, new byte[10]));
-			assertThat(cache.get(key)).isNull();
-			CacheStats stats = cache.stats();
-			assertThat(stats.puts()).isZero();
-			assertThat(stats.putFailures()).isOne();
-			assertThat(stats.bytesWritten()).isZero();
-			assertThat(stats.entryCount()).isZero();
-			assertThat(stats.faults()).isOne();
-			assertThat(stats.lastFault().kind()).isEqualTo(CacheFault.Kind.WRITE);
-			assertThat(stats.lastFault().message()).contains(key).contains(root.toString());
-			assertThat(CacheFixtures.entryFiles(root)).isEmpty();
-			// once the obstacle is gone, puts work again
-			Files.delete(root.resolve(DirectoryCache.TEMP_DIRECTORY));
-			cache.putIfAbsent(key, new byte[10]);
-			assertThat(cache.get(key)).hasSize(10);
-			assertThat(cache.stats().puts()).isOne();
+		// a full disk: no entry can be written
+		try (FileSystem disk = CacheFixtures.fullDisk()) {
+			Path root = disk.getPath("/cache");
+			try (DirectoryCache cache = direct(root).build()) {
+				String key = CacheFixtures.key(1);
+				assertThatNoException().isThrownBy(() -> cache.putIfAbsent(key, new byte[10]));
+				assertThat(cache.get(key)).isNull();
+				CacheStats stats = cache.stats();
+				assertThat(stats.puts()).isZero();
+				assertThat(stats.putFailures()).isOne();
+				assertThat(stats.bytesWritten()).isZero();
+				assertThat(stats.entryCount()).isZero();
+				assertThat(stats.faults()).isOne();
+				assertThat(stats.lastFault().kind()).isEqualTo(CacheFault.Kind.WRITE);
+				assertThat(stats.lastFault().message()).contains(key).contains(root.toString());
+				assertThat(CacheFixtures.entryFiles(root)).isEmpty();
+				// once there is room again, puts work again
+				Files.delete(disk.getPath(CacheFixtures.FILLER));
+				cache.putIfAbsent(key, new byte[10]);
+				assertThat(cache.get(key)).hasSize(10);
+				assertThat(cache.stats().puts()).isOne();
+			}
 		}
 	}
 
 	@Test
 	void eachKindOfFaultIsLoggedAsAWarningOnce() throws IOException {
-		Path root = this.temp.resolve("cache");
-		Files.createDirectories(root);
-		Files.writeString(root.resolve(DirectoryCache.TEMP_DIRECTORY), "in the way");
-		try (DirectoryCache cache = direct(root).build()) {
-			for (int i = 0; i < 5; i++) {
-				String key = CacheFixtures.key(i);
-				Files.createDirectories(CacheFixtures.expectedPath(root, key));
-				cache.get(key);
-				cache.putIfAbsent(CacheFixtures.key(100 + i), new byte[10]);
+		// a full disk: no entry can be written
+		try (FileSystem disk = CacheFixtures.fullDisk()) {
+			Path root = disk.getPath("/cache");
+			try (DirectoryCache cache = direct(root).build()) {
+				for (int i = 0; i < 5; i++) {
+					String key = CacheFixtures.key(i);
+					Files.createDirectories(CacheFixtures.expectedPath(root, key));
+					cache.get(key);
+					cache.putIfAbsent(CacheFixtures.key(100 + i), new byte[10]);
+				}
+				assertThat(cache.stats().faults()).isEqualTo(10);
+				assertThat(cache.stats().putFailures()).isEqualTo(5);
+				assertThat(warnings(root)).hasSize(2)
+					.anySatisfy((message) -> assertThat(message).contains("Chicory cache read failure"))
+					.anySatisfy((message) -> assertThat(message).contains("Chicory cache write failure"));
+				assertThat(debugs(root)).hasSize(8);
+				// a further fault of a kind already logged is counted, not warned about
+				// again
+				cache.putIfAbsent(CacheFixtures.key(200), new byte[10]);
+				assertThat(cache.stats().faults()).isEqualTo(11);
+				assertThat(warnings(root)).hasSize(2);
 			}
-			assertThat(cache.stats().faults()).isEqualTo(10);
-			assertThat(cache.stats().putFailures()).isEqualTo(5);
-			assertThat(warnings(root)).hasSize(2)
-				.anySatisfy((message) -> assertThat(message).contains("Chicory cache read failure"))
-				.anySatisfy((message) -> assertThat(message).contains("Chicory cache write failure"));
-			assertThat(debugs(root)).hasSize(8);
-			// a further fault of a kind already logged is counted, not warned about again
-			cache.putIfAbsent(CacheFixtures.key(200), new byte[10]);
-			assertThat(cache.stats().faults()).isEqualTo(11);
-			assertThat(warnings(root)).hasSize(2);
-		}
-		// another cache object warns again: each one has its own memory of what it logged
-		try (DirectoryCache cache = direct(root).build()) {
-			cache.putIfAbsent(CacheFixtures.key(300), new byte[10]);
-			assertThat(warnings(root)).hasSize(3);
+			// another cache object warns again: each one has its own memory of what it
+			// logged
+			try (DirectoryCache cache = direct(root).build()) {
+				cache.putIfAbsent(CacheFixtures.key(300), new byte[10]);
+				assertThat(warnings(root)).hasSize(3);
+			}
 		}
 	}
 
 	@Test
 	void logMessagesDoNotDependOnTheDefaultLocale() throws IOException {
-		Path root = this.temp.resolve("cache");
-		Files.createDirectories(root);
-		Files.writeString(root.resolve(DirectoryCache.TEMP_DIRECTORY), "in the way");
-		Locale previous = Locale.getDefault();
-		// Turkish lower-cases 'I' to a dotless 'ı'
-		Locale.setDefault(Locale.forLanguageTag("tr-TR"));
-		try (DirectoryCache cache = direct(root).build()) {
-			cache.putIfAbsent(CacheFixtures.key(1), new byte[10]);
+		// a full disk: no entry can be written
+		try (FileSystem disk = CacheFixtures.fullDisk()) {
+			Path root = disk.getPath("/cache");
+			Locale previous = Locale.getDefault();
+			// Turkish lower-cases 'I' to a dotless 'ı'
+			Locale.setDefault(Locale.forLanguageTag("tr-TR"));
+			try (DirectoryCache cache = direct(root).build()) {
+				cache.putIfAbsent(CacheFixtures.key(1), new byte[10]);
+			}
+			finally {
+				Locale.setDefault(previous);
+			}
+			assertThat(warnings(root)).singleElement().asString().contains("Chicory cache write failure");
 		}
-		finally {
-			Locale.setDefault(previous);
-		}
-		assertThat(warnings(root)).singleElement().asString().contains("Chicory cache write failure");
 	}
 
 	@Test
 	void warningNamesTheCauseInOneLineAndDebugCarriesItsStackTrace() throws IOException {
-		Path root = this.temp.resolve("cache");
-		Files.createDirectories(root);
-		Files.writeString(root.resolve(DirectoryCache.TEMP_DIRECTORY), "in the way");
-		try (DirectoryCache cache = direct(root).build()) {
-			cache.putIfAbsent(CacheFixtures.key(1), new byte[10]);
+		// a full disk: no entry can be written
+		try (FileSystem disk = CacheFixtures.fullDisk()) {
+			Path root = disk.getPath("/cache");
+			try (DirectoryCache cache = direct(root).build()) {
+				cache.putIfAbsent(CacheFixtures.key(1), new byte[10]);
+			}
+			assertThat(this.records).filteredOn((record) -> record.getLevel() == Level.WARNING)
+				.filteredOn((record) -> record.getMessage().contains(root.toString()))
+				.singleElement()
+				.satisfies((record) -> {
+					assertThat(record.getMessage()).doesNotContain("\n").contains("Exception");
+					assertThat(record.getThrown()).isNull();
+				});
+			assertThat(this.records).filteredOn((record) -> record.getLevel() == Level.FINE)
+				.anySatisfy((record) -> assertThat(record.getThrown()).isInstanceOf(IOException.class));
 		}
-		assertThat(this.records).filteredOn((record) -> record.getLevel() == Level.WARNING)
-			.filteredOn((record) -> record.getMessage().contains(root.toString()))
-			.singleElement()
-			.satisfies((record) -> {
-				assertThat(record.getMessage()).doesNotContain("\n").contains("Exception");
-				assertThat(record.getThrown()).isNull();
-			});
-		assertThat(this.records).filteredOn((record) -> record.getLevel() == Level.FINE)
-			.anySatisfy((record) -> assertThat(record.getThrown()).isInstanceOf(IOException.class));
 	}
 
 	@Test
