@@ -53,6 +53,29 @@ final class Forked<T> {
 	}
 
 	/**
+	 * Hands work to a thread of its own, started for it: for work beside the caller's
+	 * that must not wait behind other work on the common pool (which has a single thread
+	 * on two cores). If no thread can be started, the caller does the work when it joins.
+	 * @param <T> the type of the result
+	 * @param work the work
+	 * @param threadName the name of the thread
+	 * @return the work, to join
+	 */
+	static <T> Forked<T> startOnOwnThread(Callable<T> work, String threadName) {
+		return start(work, (task) -> {
+			Thread thread = new Thread(task, threadName);
+			thread.setDaemon(true);
+			try {
+				thread.start();
+			}
+			catch (OutOfMemoryError ex) {
+				// No native thread to be had now: no reason to fail the caller.
+				throw new RejectedExecutionException(ex);
+			}
+		});
+	}
+
+	/**
 	 * Returns the result of the work, doing the work now if no pool thread has started
 	 * it, or else waiting for the pool thread that does it. The wait is not interrupted
 	 * (the work is finite and running); an interrupt is kept for the caller.

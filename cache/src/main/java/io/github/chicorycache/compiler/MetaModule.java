@@ -16,6 +16,7 @@ import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.WasmWriter;
 import com.dylibso.chicory.wasm.types.CodeSection;
 import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.Section;
 import com.dylibso.chicory.wasm.types.SectionId;
 import com.dylibso.chicory.wasm.types.UnknownCustomSection;
 import org.jspecify.annotations.Nullable;
@@ -82,6 +83,20 @@ public final class MetaModule {
 	}
 
 	/**
+	 * Starts decoding, on the common pool, the sections of module bytes that the meta
+	 * module of an entry made from them would share: all but the code section. They do
+	 * not depend on the entry, so they can be decoded while the caller computes the
+	 * digest of the bytes and looks the entry up, and passed to
+	 * {@link #parse(byte[], byte[], String, String, Forked)}. Wasted if there is no such
+	 * entry (then nothing joins the work, and malformed bytes fail nobody).
+	 * @param bytes the module bytes, not changed afterwards
+	 * @return the decoding, to join or cancel
+	 */
+	static Forked<List<Section>> decodeSharedSections(byte[] bytes) {
+		return Forked.start(() -> sharedSections(bytes));
+	}
+
+	/**
 	 * Parses the meta module of module bytes: the bytes with the code section of the meta
 	 * part, and its marker; without validation unless a body it keeps for the interpreter
 	 * needs what the validator writes ({@link ValidatorHints}). The bytes are not copied
@@ -98,6 +113,24 @@ public final class MetaModule {
 	 * @throws RuntimeException (Chicory's) if it is malformed
 	 */
 	public static WasmModule parse(byte[] bytes, byte[] part, String digest, @Nullable String namespace) {
+		return parse(bytes, part, digest, namespace, null);
+	}
+
+	/**
+	 * Parses the meta module of module bytes, as
+	 * {@link #parse(byte[], byte[], String, String)} does, with the sections it shares
+	 * with the bytes decoded already or being decoded.
+	 * @param bytes the original module bytes, whose digest is {@code digest}
+	 * @param part the meta part made from those bytes
+	 * @param digest the digest of the original module
+	 * @param namespace the namespace of the code the module is made for, or {@code null}
+	 * @param shared the decoding of the shared sections started by
+	 * {@link #decodeSharedSections(byte[])} for these bytes, or {@code null} to decode
+	 * them now
+	 * @return the module
+	 */
+	static WasmModule parse(byte[] bytes, byte[] part, String digest, @Nullable String namespace,
+			@Nullable Forked<List<Section>> shared) {
 		List<WasmSections.Section> partSections = WasmSections.of(part, 0);
 		WasmSections.Section marker = (partSections.isEmpty()) ? null : partSections.get(0);
 		String marked = (marker != null && marker.id() == SectionId.CUSTOM) ? markedDigest(part, marker) : null;
@@ -109,42 +142,55 @@ public final class MetaModule {
 		if (partSections.size() > 2 || (code != null && code.id() != SectionId.CODE)) {
 			throw new IllegalArgumentException("the meta part holds more than a marker and a code section");
 		}
-		List<InputStream> slices = new ArrayList<>();
-		slices.add(new ByteArrayInputStream(bytes, 0, WasmSections.HEADER));
-		WasmSections.Section types = null;
-		CodeSection codeSection = null;
-		boolean replaced = false;
 		List<WasmSections.Section> sections = WasmSections.ofModule(bytes);
-		for (WasmSections.Section section : sections) {
-			if (section.id() == SectionId.CODE) {
-				if (code == null) {
-					throw new IllegalArgumentException("the meta part has no code section, the module has one");
-				}
-				codeSection = MetaCode.decode(bytes, types, section, part, code);
-				replaced = true;
-			}
-			else {
-				if (section.id() == SectionId.TYPE) {
-					types = section;
-				}
-				slices.add(new ByteArrayInputStream(bytes, section.start(), section.length()));
-			}
+		WasmSections.Section types = find(sections, SectionId.TYPE);
+		WasmSections.Section originalCode = find(sections, SectionId.CODE);
+		if (code == null && originalCode != null) {
+			throw new IllegalArgumentException("the meta part has no code section, the module has one");
 		}
-		if (code != null && !replaced) {
+		if (code != null && originalCode == null) {
 			throw new IllegalArgumentException("the meta part has a code section, the module has none");
 		}
+		CodeSection codeSection = (code != null) ? MetaCode.decode(bytes, types, originalCode, part, code) : null;
+		List<Section> decoded = new ArrayList<>((shared != null) ? shared.join() : sharedSections(bytes));
+		// Then what only the meta module has: its marker, and the namespace it is for.
+		List<InputStream> slices = new ArrayList<>();
+		slices.add(new ByteArrayInputStream(bytes, 0, WasmSections.HEADER));
 		slices.add(new ByteArrayInputStream(part, marker.start(), marker.length()));
 		if (namespace != null) {
 			ByteArrayOutputStream section = new ByteArrayOutputStream();
 			writeSection(section, SectionId.CUSTOM, custom(NAMESPACE, namespace));
 			slices.add(new ByteArrayInputStream(section.toByteArray()));
 		}
+		decoded.addAll(ModuleParser.sections(new SequenceInputStream(Collections.enumeration(slices)), false));
 		// The validator writes into some instructions what the interpreter needs to run
 		// them: without it, a kept body could give other results on a hit than on a
 		// miss. Stubs are valid for any type.
 		boolean validate = codeSection != null && ValidatorHints.needed(codeSection, bytes, sections);
-		return ModuleParser.parse(new SequenceInputStream(Collections.enumeration(slices)), digest, validate,
-				codeSection);
+		return ModuleParser.build(decoded, digest, validate, codeSection);
+	}
+
+	/**
+	 * Decodes the sections of module bytes but the code section, without validation.
+	 */
+	private static List<Section> sharedSections(byte[] bytes) {
+		List<InputStream> slices = new ArrayList<>();
+		slices.add(new ByteArrayInputStream(bytes, 0, WasmSections.HEADER));
+		for (WasmSections.Section section : WasmSections.ofModule(bytes)) {
+			if (section.id() != SectionId.CODE) {
+				slices.add(new ByteArrayInputStream(bytes, section.start(), section.length()));
+			}
+		}
+		return ModuleParser.sections(new SequenceInputStream(Collections.enumeration(slices)), false);
+	}
+
+	private static WasmSections.@Nullable Section find(List<WasmSections.Section> sections, int id) {
+		for (WasmSections.Section section : sections) {
+			if (section.id() == id) {
+				return section;
+			}
+		}
+		return null;
 	}
 
 	/**

@@ -2,6 +2,8 @@ package io.github.chicorycache.compiler;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
@@ -75,16 +77,51 @@ public final class ModuleParser {
 	 */
 	public static WasmModule parse(InputStream bytes, @Nullable String digest, boolean validate,
 			@Nullable CodeSection code) {
+		return build(sections(bytes, validate), digest, validate, code);
+	}
+
+	/**
+	 * Decodes the sections of module bytes, to make a module of them with {@link #build},
+	 * so that the sections of one module can be decoded in parts, on different threads.
+	 * @param bytes the module bytes
+	 * @param validate whether the module will be validated (Chicory's parser validates
+	 * when the module is built, so this can be decided later: it is passed on for a
+	 * parser that would also check while it decodes)
+	 * @return the sections, in the order of the bytes
+	 * @throws com.dylibso.chicory.wasm.ChicoryException (Chicory's) if the bytes are
+	 * malformed
+	 */
+	static List<Section> sections(InputStream bytes, boolean validate) {
+		List<Section> sections = new ArrayList<>();
+		Parser.builder().withValidation(validate).build().parse(bytes, sections::add);
+		return sections;
+	}
+
+	/**
+	 * Makes a module of decoded sections, as Chicory's parser does.
+	 * @param sections the sections, in the order of the bytes
+	 * @param digest the digest the module carries, or {@code null} for none
+	 * @param validate whether to validate the module, as {@code Parser.parse} does
+	 * @param code the code section of the module, or {@code null} if the sections hold it
+	 * or the module has none
+	 * @return the module
+	 * @throws com.dylibso.chicory.wasm.ChicoryException (Chicory's) if the module is
+	 * invalid
+	 * @throws IllegalArgumentException if a code section is given and the sections hold
+	 * one too
+	 */
+	static WasmModule build(List<Section> sections, @Nullable String digest, boolean validate,
+			@Nullable CodeSection code) {
 		WasmModule.Builder module = WasmModule.builder().withValidation(validate);
 		if (digest != null) {
 			module.withDigest(digest);
 		}
-		Parser.builder().withValidation(validate).build().parse(bytes, (section) -> {
+		for (Section section : sections) {
 			if (code != null && section.sectionId() == SectionId.CODE) {
 				throw new IllegalArgumentException("the bytes have a code section, and one was given");
 			}
 			add(module, section);
-		});
+		}
 		if (code != null) {
 			module.setCodeSection(code);
 		}

@@ -60,6 +60,14 @@ public final class Namespaces {
 	}
 
 	/**
+	 * Returns whether there is a cache to keep compiled code in.
+	 * @return whether there is a cache
+	 */
+	public boolean hasCache() {
+		return this.cache != null;
+	}
+
+	/**
 	 * Returns the Chicory compiler version, as it appears in namespaces.
 	 * @return the version
 	 */

@@ -1,5 +1,6 @@
 package io.github.chicorycache.compiler;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -9,6 +10,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.Section;
 import io.github.chicorycache.CacheFault;
 import io.github.chicorycache.CompilationSource;
 import io.github.chicorycache.spi.CacheNamespace;
@@ -61,7 +63,7 @@ public final class SelfHealingCompiler {
 	 * Chicory's) if the module cannot be compiled
 	 */
 	public Outcome compile(WasmModule module, String namespace, String digest) {
-		return obtain(module, null, namespace, digest);
+		return obtain(module, null, namespace, digest, null);
 	}
 
 	/**
@@ -72,15 +74,18 @@ public final class SelfHealingCompiler {
 	 * @param bytes the module bytes, not changed afterwards
 	 * @param namespace the namespace of the compiler's options
 	 * @param digest the digest of the bytes
+	 * @param shared the decoding of the sections that a meta module shares with the
+	 * bytes, started by {@link MetaModule#decodeSharedSections(byte[])}, or {@code null}
 	 * @return the outcome, with the module
 	 * @throws com.dylibso.chicory.wasm.ChicoryException (or another exception of
 	 * Chicory's) if the bytes are no valid module or cannot be compiled
 	 */
-	public Outcome load(byte[] bytes, String namespace, String digest) {
-		return obtain(null, bytes, namespace, digest);
+	public Outcome load(byte[] bytes, String namespace, String digest, @Nullable Forked<List<Section>> shared) {
+		return obtain(null, bytes, namespace, digest, shared);
 	}
 
-	private Outcome obtain(@Nullable WasmModule given, byte @Nullable [] bytes, String namespace, String digest) {
+	private Outcome obtain(@Nullable WasmModule given, byte @Nullable [] bytes, String namespace, String digest,
+			@Nullable Forked<List<Section>> shared) {
 		CacheNamespace store = this.namespaces.store(namespace);
 		String entryKey = Namespaces.key(namespace, digest);
 		WasmModule parsed = given;
@@ -103,7 +108,7 @@ public final class SelfHealingCompiler {
 					if (module == null) {
 						// Define the classes beside the parse: neither needs the other.
 						classes = Forked.start(() -> MachineCode.define(contents));
-						module = MetaModule.parse(bytes, metaPart, digest, namespace);
+						module = MetaModule.parse(bytes, metaPart, digest, namespace, shared);
 					}
 					if (contents.functions() != MetaModule.functionCount(module)) {
 						throw new IllegalArgumentException("the entry was compiled for " + contents.functions()

@@ -129,6 +129,11 @@ class MetaModuleTests {
 		assertThat(module).usingRecursiveComparison()
 			.ignoringFieldsMatchingRegexes(".*\\.address")
 			.isEqualTo(ModuleParser.parse(metaBytes(bytes, part), digest, true));
+		// the same with the sections shared with the bytes decoded ahead, on the pool
+		assertThat(MetaModule.parse(bytes, part, digest, null, MetaModule.decodeSharedSections(bytes)))
+			.usingRecursiveComparison()
+			.ignoringFieldsMatchingRegexes(".*\\.address")
+			.isEqualTo(module);
 		WasmModule full = Parser.parse(bytes);
 		assertThat(module.codeSection().functionBodyCount()).isEqualTo(full.codeSection().functionBodyCount());
 		for (int function = 0; function < module.codeSection().functionBodyCount(); function++) {

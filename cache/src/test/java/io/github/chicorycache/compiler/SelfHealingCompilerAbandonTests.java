@@ -54,7 +54,7 @@ class SelfHealingCompilerAbandonTests {
 		SelfHealingCompiler compiler = new SelfHealingCompiler(new Namespaces(cache, this.faults),
 				MachineFactoryCompiler::builder, new EntryWriter(0, this.faults), this.faults);
 		byte[] malformed = { 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, (byte) 0xff };
-		assertThatRuntimeException().isThrownBy(() -> compiler.load(malformed, "ns", "sha-256:eA=="));
+		assertThatRuntimeException().isThrownBy(() -> compiler.load(malformed, "ns", "sha-256:eA==", null));
 		assertThat(this.namespace.get()).isNotNull();
 		assertThat(this.namespace.get().abandoned).containsExactly("sha-256:eA==");
 		assertThat(map.entries).isEmpty();
