@@ -11,12 +11,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import com.dylibso.chicory.runtime.Instance;
 import io.github.chicorycache.compiler.CompiledJarVerifier;
 import io.github.chicorycache.compiler.EntryJar;
 import io.github.chicorycache.testsupport.MapCache;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,6 +41,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChicoryCompilerLoadHazardTests {
 
 	private static final byte[] MODULE = small(1);
+
+	/**
+	 * A module whose digest takes much longer than a thread takes to start.
+	 */
+	private static final byte[] SLOW_TO_DIGEST = CompilerFixtures.withCustomSection(MODULE, 32 << 20);
 
 	@TempDir
 	Path root;
@@ -176,9 +183,54 @@ class ChicoryCompilerLoadHazardTests {
 		}
 	}
 
+	@Test
+	void customizersRunOnTheCallersThreadWithItsThreadLocalsAndLocks() {
+		ThreadLocal<String> request = new ThreadLocal<>();
+		ReentrantLock lock = new ReentrantLock();
+		List<String> seen = new ArrayList<>();
+		ChicoryCompiler compiler = compilerBuilder().withCache(directoryCache(this.root)).withCustomizer((builder) -> {
+			// A lock the caller holds is free to the caller only: another thread would
+			// wait.
+			boolean locked = lock.tryLock();
+			seen.add(Thread.currentThread().getName() + " " + request.get() + " " + locked);
+			if (locked) {
+				lock.unlock();
+			}
+		}).build();
+		request.set("request");
+		lock.lock();
+		try {
+			LoadedModule loaded = compiler.load(SLOW_TO_DIGEST);
+			assertThat(call(loaded.module(), loaded.machineFactory(), 3, 10)).isEqualTo(14);
+		}
+		finally {
+			lock.unlock();
+			request.remove();
+		}
+		assertThat(seen).isNotEmpty()
+			.allMatch((line) -> line.equals(Thread.currentThread().getName() + " request true"));
+	}
+
+	@Test
+	@Timeout(value = 1, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	void aClassCanLoadAModuleInItsStaticInitializerWithACustomizerOfItsOwn() {
+		// The customizer is a method of the class being initialized: any other thread
+		// that ran it would wait for the initialization, which waits for the load.
+		assertThat(call(LoadedInInitializer.LOADED.module(), LoadedInInitializer.LOADED.machineFactory(), 3, 10))
+			.isEqualTo(14);
+	}
+
 	enum ExtraClass {
 
 		JAVA_NAME, WRONG_NAME, THROWING_INITIALIZER, CHICORY_RUNTIME_CLASS
+
+	}
+
+	static final class LoadedInInitializer {
+
+		static final LoadedModule LOADED = compilerBuilder().withCache(new MapCache()).withCustomizer((builder) -> {
+			// No options: what matters is that it is a method of this class.
+		}).build().load(MODULE);
 
 	}
 

@@ -247,6 +247,22 @@ public final class CompilerFixtures {
 	}
 
 	/**
+	 * A module with a custom section appended, whose bytes take a while to digest.
+	 * @param bytes the module bytes
+	 * @param payload how many bytes of payload the custom section holds
+	 * @return the module bytes with the section
+	 */
+	public static byte[] withCustomSection(byte[] bytes, int payload) {
+		ByteArrayOutputStream module = new ByteArrayOutputStream();
+		module.writeBytes(bytes);
+		byte[] content = new byte[2 + payload];
+		content[0] = 1;
+		content[1] = 'x';
+		section(module, 0, content);
+		return module.toByteArray();
+	}
+
+	/**
 	 * The body of a function too large for the JVM: no locals; {@code local.get 0; call
 	 * callee}, then {@code adds} times {@code i32.const 1; i32.add}.
 	 */

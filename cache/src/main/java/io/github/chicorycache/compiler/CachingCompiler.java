@@ -45,11 +45,12 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * In a fresh JVM, {@link #load} spends much of a hit on the digest of the bytes (SHA-256
  * runs interpreted until the JIT compiles it) and on first-time class initialization. Two
- * pieces of work that do not need the digest run beside it: the namespace, on a thread of
- * its own the first time, and the decoding of the sections a meta module shares with the
- * bytes, on the common pool (see {@link #decodesAhead}). In paired runs in fresh JVMs on
- * two cores this took 6 % off brotli's warm start, 8 % off tiktoken's, nothing off
- * wat2wasm's (benchmarks/README.md).
+ * pieces of work that do not need the digest run beside it: the first namespace (the
+ * digest then runs on a thread of its own, so that the customizers run on the caller's
+ * thread), and the decoding of the sections a meta module shares with the bytes, on the
+ * common pool (see {@link #decodesAhead}). In paired runs in fresh JVMs on two cores this
+ * took 6 % off brotli's warm start, 8 % off tiktoken's, nothing off wat2wasm's
+ * (benchmarks/README.md).
  */
 public final class CachingCompiler {
 
@@ -154,12 +155,23 @@ public final class CachingCompiler {
 	public LoadedModule load(byte[] bytes) {
 		long start = System.nanoTime();
 		// Work that does not need the digest runs beside it (see the class comment).
-		Forked<String> namespaceAhead = (this.namespace == null)
-				? Forked.startOnOwnThread(this::namespace, "chicory-cache-namespace") : null;
 		Forked<List<Section>> shared = decodesAhead(bytes) ? MetaModule.decodeSharedSections(bytes) : null;
 		try {
-			String digest = ModuleDigest.of(bytes);
-			String namespace = (namespaceAhead != null) ? namespaceAhead.join() : namespace();
+			String digest;
+			String namespace = this.namespace;
+			if (namespace == null) {
+				// The first namespace runs the customizers: on the caller's thread, whose
+				// thread locals, locks and class initializations they may need (another
+				// thread would wait for the initialization of the class that loads, and
+				// the load for it). The digest, which runs no one's code, runs beside.
+				Forked<@Nullable String> digestAhead = Forked.startOnOwnThread(() -> ModuleDigest.of(bytes),
+						"chicory-cache-digest");
+				namespace = namespace();
+				digest = digestAhead.join();
+			}
+			else {
+				digest = ModuleDigest.of(bytes);
+			}
 			if (digest == null) {
 				WasmModule module = ModuleParser.parse(bytes, null, true);
 				Function<Instance, Machine> factory = compileWithoutReuse(module);
