@@ -8,6 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.dylibso.chicory.runtime.Instance;
@@ -155,6 +161,55 @@ class DirectoryCacheSpecialFileTests {
 			assertThat(cache.stats().lastFault().message()).contains("Removed " + inTheWay)
 				.contains(kind.equals("fifo") ? "a special file" : "a regular file")
 				.contains("where a directory of the cache belongs");
+		}
+	}
+
+	/**
+	 * Writers that find the same file where a directory belongs, in caches of their own
+	 * (as two processes would), race to replace it: whichever removes it, the others find
+	 * it gone or find the winner's directory, which is no failure, and none removes the
+	 * winner's directory. Races are rare per round: many rounds.
+	 */
+	@Test
+	void writersThatReplaceTheSameFileAtOnceAllStoreTheirEntries() throws Exception {
+		int writers = 8;
+		ExecutorService threads = Executors.newFixedThreadPool(writers);
+		try {
+			for (int round = 0; round < 400; round++) {
+				Path root = this.temp.resolve("cache" + round);
+				List<DirectoryCache> caches = new ArrayList<>();
+				for (int i = 0; i < writers; i++) {
+					caches.add(direct(root).withCleanupOnOpen(false).build());
+				}
+				Files.write(root.resolve(DirectoryCache.TEMP_DIRECTORY), new byte[] { 1 });
+				Files.write(root.resolve("v1"), new byte[] { 1 });
+				CountDownLatch go = new CountDownLatch(1);
+				List<Future<?>> puts = new ArrayList<>();
+				for (int i = 0; i < writers; i++) {
+					DirectoryCache.Namespace namespace = caches.get(i).namespace("v1");
+					String key = CacheFixtures.key(i);
+					puts.add(threads.submit(() -> {
+						go.await();
+						namespace.putIfAbsent(key, new byte[] { 7 });
+						return null;
+					}));
+				}
+				go.countDown();
+				for (Future<?> put : puts) {
+					put.get(1, TimeUnit.MINUTES);
+				}
+				for (int i = 0; i < writers; i++) {
+					assertThat(caches.get(0).namespace("v1").get(CacheFixtures.key(i)))
+						.as("round %d, writer %d", round, i)
+						.containsExactly(7);
+					CacheFault fault = caches.get(i).stats().lastFault();
+					assertThat((fault != null) ? fault.message() : "Removed").startsWith("Removed");
+					caches.get(i).close();
+				}
+			}
+		}
+		finally {
+			threads.shutdownNow();
 		}
 	}
 

@@ -1,13 +1,17 @@
 package io.github.chicorycache.directory;
 
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
@@ -135,13 +139,14 @@ final class OwnerOnlyDirectories {
 			// The parent is the cache's own and was checked: whatever is there is in the
 			// way of every write below it. Deleting removes the name only: never a link's
 			// target, and a FIFO or device is not opened. Another writer may have removed
-			// it first.
-			Files.deleteIfExists(directory);
-			this.faults.record(CacheFault.Kind.WRITE,
-					"Removed " + directory + ", " + NoFollow.kind(attributes)
-							+ " where a directory of the cache belongs"
-							+ (attributes.isSymbolicLink() ? " (links are never followed)" : ""),
-					null);
+			// it first, and put its directory there.
+			if (deleteUnlessDirectory(directory)) {
+				this.faults.record(CacheFault.Kind.WRITE,
+						"Removed " + directory + ", " + NoFollow.kind(attributes)
+								+ " where a directory of the cache belongs"
+								+ (attributes.isSymbolicLink() ? " (links are never followed)" : ""),
+						null);
+			}
 			attributes = null;
 		}
 		if (attributes == null) {
@@ -159,6 +164,46 @@ final class OwnerOnlyDirectories {
 					"is " + ((attributes != null) ? NoFollow.kind(attributes) : "gone") + ", not a directory");
 		}
 		checkBelowRoot(directory, false);
+	}
+
+	/**
+	 * Removes what is at a path unless it is a directory (one that another writer put
+	 * there since it was looked at), without following a link or opening it. Where the
+	 * file system offers no unlink that leaves directories alone, a directory that took
+	 * the file's place in the instant between the look and the removal is removed if it
+	 * is empty, and made again by its writer or by this one.
+	 * @param path the path
+	 * @return whether something was removed
+	 * @throws IOException if it could not be removed
+	 */
+	private static boolean deleteUnlessDirectory(Path path) throws IOException {
+		Path parent = path.getParent();
+		if (parent != null) {
+			try (DirectoryStream<Path> entries = Files.newDirectoryStream(parent)) {
+				if (entries instanceof SecureDirectoryStream<Path> secure) {
+					try {
+						// unlinkat(2) without AT_REMOVEDIR: never a directory
+						secure.deleteFile(path.getFileName());
+						return true;
+					}
+					catch (NoSuchFileException ex) {
+						return false;
+					}
+					catch (FileSystemException ex) {
+						if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+							return false;
+						}
+						throw ex;
+					}
+				}
+			}
+		}
+		try {
+			return Files.deleteIfExists(path);
+		}
+		catch (DirectoryNotEmptyException ex) {
+			return false;
+		}
 	}
 
 	/**
