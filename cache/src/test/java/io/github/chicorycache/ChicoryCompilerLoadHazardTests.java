@@ -1,5 +1,6 @@
 package io.github.chicorycache;
 
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.Instance;
 import io.github.chicorycache.compiler.CompiledJarVerifier;
 import io.github.chicorycache.compiler.EntryJar;
@@ -31,6 +33,7 @@ import static io.github.chicorycache.CompilerFixtures.directoryCache;
 import static io.github.chicorycache.CompilerFixtures.parse;
 import static io.github.chicorycache.CompilerFixtures.small;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * {@link ChicoryCompiler#load} on a hit, against entries whose classes are bad in ways
@@ -218,6 +221,16 @@ class ChicoryCompilerLoadHazardTests {
 		// that ran it would wait for the initialization, which waits for the load.
 		assertThat(call(LoadedInInitializer.LOADED.module(), LoadedInInitializer.LOADED.machineFactory(), 3, 10))
 			.isEqualTo(14);
+	}
+
+	@Test
+	void aFailingCustomizerFailsTheCallerOnItsOwnThread() {
+		ChicoryCompiler compiler = compilerBuilder().withCache(directoryCache(this.root)).withCustomizer((builder) -> {
+			throw new IllegalStateException("customizer " + Thread.currentThread().getName());
+		}).build();
+		String caller = Thread.currentThread().getName();
+		assertThatIllegalStateException().isThrownBy(() -> compiler.load(SLOW_TO_DIGEST))
+			.withMessage("customizer " + caller);
 	}
 
 	enum ExtraClass {
