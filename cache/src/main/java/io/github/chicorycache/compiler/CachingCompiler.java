@@ -87,8 +87,9 @@ public final class CachingCompiler {
 	private volatile @Nullable String namespace;
 
 	/**
-	 * The lengths of the bytes given to {@link #load} in this JVM, up to
-	 * {@link #MAX_LOADED_LENGTHS} of them (see {@link #decodesAhead}).
+	 * The lengths of the bytes given to {@link #load} of this compiler since its memory
+	 * was last cleared, up to {@link #MAX_LOADED_LENGTHS} of them (see
+	 * {@link #decodesAhead}).
 	 */
 	private final Set<Integer> loadedLengths = ConcurrentHashMap.newKeySet();
 
@@ -207,9 +208,11 @@ public final class CachingCompiler {
 	 * Returns whether to decode ahead, beside the digest, the sections that the meta
 	 * module of a cache entry shares with the bytes: only if a hit of a stored entry can
 	 * use them (a persistent cache, a digest that proves the bytes), and only for the
-	 * first bytes of their length in this JVM. Bytes of a length loaded before are most
-	 * likely the same module, whose code is held in this JVM: decoding ahead for them
-	 * would cost every reuse a decode on the common pool, for nothing.
+	 * first bytes of their length given to this compiler since its memory was cleared.
+	 * Bytes of a length loaded before are most likely the same module, whose code this
+	 * compiler holds: decoding ahead for them would cost every reuse a decode on the
+	 * common pool, for nothing. (A module whose code the memory dropped to make room is
+	 * read from the cache without decoding ahead.)
 	 */
 	private boolean decodesAhead(byte[] bytes) {
 		return this.namespaces.hasCache() && ModuleDigest.provesBytes()
@@ -307,6 +310,8 @@ public final class CachingCompiler {
 	 */
 	public void clearMemory() {
 		this.memory.clear();
+		// Modules loaded before are read from the cache again: worth decoding ahead.
+		this.loadedLengths.clear();
 		this.entries.forgetAll();
 	}
 
