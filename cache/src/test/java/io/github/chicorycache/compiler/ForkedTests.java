@@ -38,6 +38,20 @@ class ForkedTests {
 	}
 
 	@Test
+	void workOnItsOwnThreadRunsOnANewDaemonThreadOfThatName() throws Exception {
+		CountDownLatch started = new CountDownLatch(1);
+		Forked<Thread> forked = Forked.startOnOwnThread(() -> {
+			started.countDown();
+			return Thread.currentThread();
+		}, "forked-tests");
+		assertThat(started.await(1, TimeUnit.MINUTES)).isTrue();
+		Thread thread = forked.join();
+		assertThat(thread).isNotSameAs(Thread.currentThread());
+		assertThat(thread.getName()).isEqualTo("forked-tests");
+		assertThat(thread.isDaemon()).isTrue();
+	}
+
+	@Test
 	void workThatAPoolRejectsIsDoneByTheCaller() {
 		Forked<String> forked = Forked.start(() -> "done", (task) -> {
 			throw new RejectedExecutionException();
