@@ -49,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  * digest then runs on a thread of its own, so that the customizers run on the caller's
  * thread), and the decoding of the sections a meta module shares with the bytes, on the
  * common pool (see {@link #decodesAhead}). In paired runs in fresh JVMs on two cores this
- * took 6 % off brotli's warm start, 8 % off tiktoken's, nothing off wat2wasm's
+ * took 2 % off brotli's warm start, 9 % off tiktoken's, 5 % off wat2wasm's
  * (benchmarks/README.md).
  */
 public final class CachingCompiler {
