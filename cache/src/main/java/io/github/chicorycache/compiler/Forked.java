@@ -63,13 +63,14 @@ final class Forked<T> {
 	 */
 	static <T> Forked<T> startOnOwnThread(Callable<T> work, String threadName) {
 		return start(work, (task) -> {
-			Thread thread = new Thread(task, threadName);
-			thread.setDaemon(true);
 			try {
+				Thread thread = new Thread(task, threadName);
+				thread.setDaemon(true);
 				thread.start();
 			}
-			catch (OutOfMemoryError ex) {
-				// No native thread to be had now: no reason to fail the caller.
+			catch (OutOfMemoryError | RuntimeException ex) {
+				// No native thread to be had now, or none allowed (a security manager):
+				// no reason to fail the caller, who does the work itself.
 				throw new RejectedExecutionException(ex);
 			}
 		});

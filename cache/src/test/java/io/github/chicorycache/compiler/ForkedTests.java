@@ -52,6 +52,14 @@ class ForkedTests {
 	}
 
 	@Test
+	void workWhoseThreadCannotBeMadeIsDoneByTheCaller() {
+		// A thread refuses a null name, as a security manager or a lack of native threads
+		// would refuse the thread: the caller does the work when it joins.
+		Forked<Thread> forked = Forked.startOnOwnThread(Thread::currentThread, null);
+		assertThat(forked.join()).isSameAs(Thread.currentThread());
+	}
+
+	@Test
 	void workThatAPoolRejectsIsDoneByTheCaller() {
 		Forked<String> forked = Forked.start(() -> "done", (task) -> {
 			throw new RejectedExecutionException();
