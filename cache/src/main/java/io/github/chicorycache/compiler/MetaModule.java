@@ -93,7 +93,7 @@ public final class MetaModule {
 	 * @return the decoding, to join or cancel
 	 */
 	static Forked<List<Section>> decodeSharedSections(byte[] bytes) {
-		return Forked.start(() -> sharedSections(bytes));
+		return Forked.start(() -> sharedSections(bytes, WasmSections.ofModule(bytes)));
 	}
 
 	/**
@@ -152,7 +152,7 @@ public final class MetaModule {
 			throw new IllegalArgumentException("the meta part has a code section, the module has none");
 		}
 		CodeSection codeSection = (code != null) ? MetaCode.decode(bytes, types, originalCode, part, code) : null;
-		List<Section> decoded = new ArrayList<>((shared != null) ? shared.join() : sharedSections(bytes));
+		List<Section> decoded = new ArrayList<>((shared != null) ? shared.join() : sharedSections(bytes, sections));
 		// Then what only the meta module has: its marker, and the namespace it is for.
 		List<InputStream> slices = new ArrayList<>();
 		slices.add(new ByteArrayInputStream(bytes, 0, WasmSections.HEADER));
@@ -172,11 +172,13 @@ public final class MetaModule {
 
 	/**
 	 * Decodes the sections of module bytes but the code section, without validation.
+	 * @param bytes the module bytes
+	 * @param sections where their sections are ({@link WasmSections#ofModule})
 	 */
-	private static List<Section> sharedSections(byte[] bytes) {
+	private static List<Section> sharedSections(byte[] bytes, List<WasmSections.Section> sections) {
 		List<InputStream> slices = new ArrayList<>();
 		slices.add(new ByteArrayInputStream(bytes, 0, WasmSections.HEADER));
-		for (WasmSections.Section section : WasmSections.ofModule(bytes)) {
+		for (WasmSections.Section section : sections) {
 			if (section.id() != SectionId.CODE) {
 				slices.add(new ByteArrayInputStream(bytes, section.start(), section.length()));
 			}
