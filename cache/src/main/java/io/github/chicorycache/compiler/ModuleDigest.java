@@ -57,7 +57,9 @@ public final class ModuleDigest {
 			return null;
 		}
 		try {
-			byte[] digest = MessageDigest.getInstance(algorithm).digest(bytes);
+			// SHA-256, the default, without the JDK's: see Sha256 for why.
+			byte[] digest = "SHA-256".equalsIgnoreCase(algorithm) ? Sha256.digest(bytes)
+					: MessageDigest.getInstance(algorithm).digest(bytes);
 			// The parser's own formatting, default locale included.
 			return algorithm.toLowerCase(Locale.getDefault()).replace(":", "") + ":"
 					+ Base64.getEncoder().encodeToString(digest);

@@ -1,8 +1,6 @@
 package io.github.chicorycache.compiler;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
@@ -132,14 +130,8 @@ public final class Namespaces {
 	 * @return 16 hex characters
 	 */
 	public static String fingerprint(Map<String, String> options) {
-		try {
-			byte[] hash = MessageDigest.getInstance("SHA-256")
-				.digest(options.toString().getBytes(StandardCharsets.UTF_8));
-			return HexFormat.of().formatHex(hash, 0, 8);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
+		byte[] hash = Sha256.digest(options.toString().getBytes(StandardCharsets.UTF_8));
+		return HexFormat.of().formatHex(hash, 0, 8);
 	}
 
 	private static String sanitize(String version) {
