@@ -31,18 +31,19 @@ import org.jspecify.annotations.Nullable;
  * original bytes were validated when the entry was made, a meta module of stubs only is
  * parsed without validation. One that keeps bodies is validated if the interpreter needs
  * what only the validator writes into some of their instructions
- * ({@link ValidatorHints}).
+ * ({@link ValidatorHints}), which is decided once, when the entry is made.
  * <p>
  * The entry stores only what differs from the original bytes, its <em>meta part</em>: a
- * custom section {@value #MARKER} that holds the digest of the original bytes, then the
- * stubbed code section. On a hit the caller has the original bytes (their digest is the
- * key), so the meta module is put together from them and the meta part, without a copy of
- * their data segments in the entry; its code section is decoded by {@link MetaCode},
- * which decodes the stubs once. The marker tells a meta part from another module's, and a
- * meta module from a real one: compiling a meta module would produce code that traps, so
- * the compiler refuses to. A meta module made on a hit also carries, in memory only, the
- * namespace of the code it was made for ({@value #NAMESPACE}): the code of other options
- * may interpret a function whose body it lacks, so only code of that namespace serves it.
+ * custom section {@value #MARKER} that holds the digest of the original bytes, a custom
+ * section {@value #VALIDATE} if the meta module is to be validated, then the stubbed code
+ * section. On a hit the caller has the original bytes (their digest is the key), so the
+ * meta module is put together from them and the meta part, without a copy of their data
+ * segments in the entry; its code section is decoded by {@link MetaCode}, which decodes
+ * the stubs once. The marker tells a meta part from another module's, and a meta module
+ * from a real one: compiling a meta module would produce code that traps, so the compiler
+ * refuses to. A meta module made on a hit also carries, in memory only, the namespace of
+ * the code it was made for ({@value #NAMESPACE}): the code of other options may interpret
+ * a function whose body it lacks, so only code of that namespace serves it.
  */
 public final class MetaModule {
 
@@ -57,12 +58,20 @@ public final class MetaModule {
 	 */
 	public static final String NAMESPACE = "chicory-cache.meta.namespace";
 
+	/**
+	 * Name of the custom section of a meta part that says that its meta module is to be
+	 * validated ({@link ValidatorHints}); decided when the entry is made, so that a hit
+	 * need not look through the kept bodies.
+	 */
+	static final String VALIDATE = "chicory-cache.meta.validate";
+
 	private MetaModule() {
 	}
 
 	/**
-	 * Makes the meta part of validated module bytes: the marker, then the stubbed code
-	 * section (if the module has one).
+	 * Makes the meta part of validated module bytes: the marker, the validation flag if a
+	 * kept body needs the validator's hints, then the stubbed code section (if the module
+	 * has one).
 	 * @param bytes the original module bytes
 	 * @param digest the digest of the bytes
 	 * @param functionImports the number of imported functions (compiled functions are
@@ -73,13 +82,36 @@ public final class MetaModule {
 	public static byte[] create(byte[] bytes, String digest, int functionImports, Set<Integer> interpretedFunctions) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		writeSection(out, SectionId.CUSTOM, custom(MARKER, digest));
-		for (WasmSections.Section section : WasmSections.ofModule(bytes)) {
-			if (section.id() == SectionId.CODE) {
-				writeSection(out, SectionId.CODE, MetaCode.stubbed(bytes, section.contentsStart(), section.end(),
-						functionImports, interpretedFunctions));
+		List<WasmSections.Section> sections = WasmSections.ofModule(bytes);
+		WasmSections.Section original = find(sections, SectionId.CODE);
+		if (original == null) {
+			return out.toByteArray();
+		}
+		ByteArrayOutputStream stubbed = new ByteArrayOutputStream();
+		writeSection(stubbed, SectionId.CODE, MetaCode.stubbed(bytes, original.contentsStart(), original.end(),
+				functionImports, interpretedFunctions));
+		byte[] code = stubbed.toByteArray();
+		if (!interpretedFunctions.isEmpty()) {
+			// Decoded as a hit decodes it, so that the decision is the one a hit would
+			// make.
+			CodeSection decoded = MetaCode.decode(bytes, find(sections, SectionId.TYPE), original, code,
+					WasmSections.of(code, 0).get(0));
+			if (ValidatorHints.needed(decoded, bytes, sections)) {
+				writeSection(out, SectionId.CUSTOM, custom(VALIDATE, ""));
 			}
 		}
+		out.writeBytes(code);
 		return out.toByteArray();
+	}
+
+	/**
+	 * Returns whether a meta part says that its meta module is to be validated.
+	 * @param part the meta part
+	 * @return whether it has the {@value #VALIDATE} section
+	 */
+	static boolean validates(byte[] part) {
+		List<WasmSections.Section> sections = WasmSections.of(part, 0);
+		return sections.size() > 1 && customPayload(part, sections.get(1), VALIDATE) != null;
 	}
 
 	/**
@@ -133,14 +165,20 @@ public final class MetaModule {
 			@Nullable Forked<List<Section>> shared) {
 		List<WasmSections.Section> partSections = WasmSections.of(part, 0);
 		WasmSections.Section marker = (partSections.isEmpty()) ? null : partSections.get(0);
-		String marked = (marker != null && marker.id() == SectionId.CUSTOM) ? markedDigest(part, marker) : null;
+		String marked = (marker != null) ? customPayload(part, marker, MARKER) : null;
 		if (!digest.equals(marked)) {
 			throw new IllegalArgumentException("the meta part is "
 					+ ((marked != null) ? "the one of " + marked : "not marked") + ", not the one of " + digest);
 		}
-		WasmSections.Section code = (partSections.size() > 1) ? partSections.get(1) : null;
-		if (partSections.size() > 2 || (code != null && code.id() != SectionId.CODE)) {
-			throw new IllegalArgumentException("the meta part holds more than a marker and a code section");
+		int next = 1;
+		boolean validate = partSections.size() > next && customPayload(part, partSections.get(next), VALIDATE) != null;
+		if (validate) {
+			next++;
+		}
+		WasmSections.Section code = (partSections.size() > next) ? partSections.get(next) : null;
+		if (partSections.size() > next + 1 || (code != null && code.id() != SectionId.CODE)) {
+			throw new IllegalArgumentException(
+					"the meta part holds more than a marker, the validation flag and a code section");
 		}
 		List<WasmSections.Section> sections = WasmSections.ofModule(bytes);
 		WasmSections.Section types = find(sections, SectionId.TYPE);
@@ -165,9 +203,9 @@ public final class MetaModule {
 		decoded.addAll(ModuleParser.sections(new SequenceInputStream(Collections.enumeration(slices)), false));
 		// The validator writes into some instructions what the interpreter needs to run
 		// them: without it, a kept body could give other results on a hit than on a
-		// miss. Stubs are valid for any type.
-		boolean validate = codeSection != null && ValidatorHints.needed(codeSection, bytes, sections);
-		return ModuleParser.build(decoded, digest, validate, codeSection);
+		// miss. Whether it would was decided when the entry was made; stubs are valid for
+		// any type.
+		return ModuleParser.build(decoded, digest, validate && codeSection != null, codeSection);
 	}
 
 	/**
@@ -245,19 +283,25 @@ public final class MetaModule {
 	}
 
 	/**
-	 * Reads the digest held by a marker section, without Chicory's parser.
+	 * Reads what a custom section of a given name holds (the digest of a marker, say),
+	 * without Chicory's parser.
+	 * @return the payload, or {@code null} if the section is no custom section of that
+	 * name
 	 */
-	private static @Nullable String markedDigest(byte[] part, WasmSections.Section marker) {
-		ByteBuffer contents = ByteBuffer.wrap(part, marker.contentsStart(), marker.end() - marker.contentsStart());
+	private static @Nullable String customPayload(byte[] part, WasmSections.Section section, String name) {
+		if (section.id() != SectionId.CUSTOM) {
+			return null;
+		}
+		ByteBuffer contents = ByteBuffer.wrap(part, section.contentsStart(), section.end() - section.contentsStart());
 		try {
 			int nameLength = WasmSections.readVarUInt32(contents);
-			byte[] expected = MARKER.getBytes(StandardCharsets.UTF_8);
+			byte[] expected = name.getBytes(StandardCharsets.UTF_8);
 			if (nameLength != expected.length || contents.remaining() < nameLength || !Arrays.equals(part,
 					contents.position(), contents.position() + nameLength, expected, 0, nameLength)) {
 				return null;
 			}
 			int payload = contents.position() + nameLength;
-			return new String(part, payload, marker.end() - payload, StandardCharsets.UTF_8);
+			return new String(part, payload, section.end() - payload, StandardCharsets.UTF_8);
 		}
 		catch (RuntimeException ex) {
 			return null;

@@ -37,7 +37,7 @@ public final class Namespaces {
 	 * Version of the layout of the entries ({@link EntryJar}), part of every fingerprint:
 	 * when it changes, entries of the old layout are simply not found, and age out.
 	 */
-	static final String ENTRY_FORMAT = "2";
+	static final String ENTRY_FORMAT = "3";
 
 	private final @Nullable Cache cache;
 

@@ -129,6 +129,8 @@ class MetaModuleTests {
 		assertThat(module).usingRecursiveComparison()
 			.ignoringFieldsMatchingRegexes(".*\\.address")
 			.isEqualTo(ModuleParser.parse(metaBytes(bytes, part), digest, true));
+		assertThat(MetaModule.validates(part))
+			.isEqualTo(ValidatorHints.needed(module.codeSection(), bytes, WasmSections.ofModule(bytes)));
 		// the same with the sections shared with the bytes decoded ahead, on the pool
 		assertThat(MetaModule.parse(bytes, part, digest, null, MetaModule.decodeSharedSections(bytes)))
 			.usingRecursiveComparison()
@@ -250,10 +252,11 @@ class MetaModuleTests {
 	 */
 	private static byte[] metaBytes(byte[] bytes, byte[] part) {
 		List<WasmSections.Section> partSections = WasmSections.of(part, 0);
+		WasmSections.Section partCode = partSections.get(partSections.size() - 1);
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		out.write(bytes, 0, WasmSections.HEADER);
 		for (WasmSections.Section section : WasmSections.ofModule(bytes)) {
-			WasmSections.Section from = (section.id() == SectionId.CODE) ? partSections.get(1) : section;
+			WasmSections.Section from = (section.id() == SectionId.CODE) ? partCode : section;
 			out.write((from == section) ? bytes : part, from.start(), from.length());
 		}
 		out.write(part, partSections.get(0).start(), partSections.get(0).length());

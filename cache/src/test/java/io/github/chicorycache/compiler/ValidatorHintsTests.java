@@ -82,10 +82,17 @@ class ValidatorHintsTests {
 		assertThat(WasmSections.ofModule(plain)).noneMatch((section) -> ValidatorHints.mayHoldV128(plain, section));
 	}
 
+	/**
+	 * Whether a hit's meta module needs the validator, as decided from it, and checks
+	 * that the meta part made for the entry says the same.
+	 */
 	private static boolean needed(byte[] bytes, Set<Integer> kept) {
 		String digest = ModuleDigest.of(bytes);
-		WasmModule meta = MetaModule.parse(bytes, MetaModule.create(bytes, digest, 0, kept), digest, null);
-		return ValidatorHints.needed(meta.codeSection(), bytes, WasmSections.ofModule(bytes));
+		byte[] part = MetaModule.create(bytes, digest, 0, kept);
+		WasmModule meta = MetaModule.parse(bytes, part, digest, null);
+		boolean needed = ValidatorHints.needed(meta.codeSection(), bytes, WasmSections.ofModule(bytes));
+		assertThat(MetaModule.validates(part)).isEqualTo(needed);
+		return needed;
 	}
 
 	private static void assertKeptAsValidated(byte[] bytes, Set<Integer> kept) {
