@@ -1,11 +1,11 @@
 package io.github.chicorycache.compiler;
 
 /**
- * SHA-256 (FIPS 180-4) of a byte array, for the digest of module bytes on the warm
- * start's critical path.
+ * SHA-256 (FIPS 180-4) of a byte array, for the digest of module bytes while the JVM
+ * starts ({@link ModuleDigest#take}) and the fingerprint of compiler options.
  * <p>
- * Why not {@code MessageDigest}: in a fresh JVM, the first {@code getInstance} sets up
- * the security providers (12–22 ms measured), and the JDK's implementation then runs
+ * Why not {@code MessageDigest} there: in a fresh JVM, the first {@code getInstance} sets
+ * up the security providers (12–22 ms measured), and the JDK's implementation then runs
  * interpreted through {@code VarHandle} reads until the JIT compiles it: 46–62 ms for a 1
  * MB module in all, against about 20 ms for this plain loop over {@code int}s, which the
  * JIT compiles after a few hundred blocks. The result is the same bytes; the tests

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 import com.dylibso.chicory.wasm.Parser;
@@ -63,10 +64,24 @@ class Sha256Tests {
 	}
 
 	@Test
-	void moduleDigestIsTheParsersOnRealAndGeneratedModules() {
+	void moduleDigestIsTheParsersWithEitherImplementation() {
 		for (byte[] bytes : new byte[][] { RealModules.wat2wasm(), WasmModuleWriter.functions(10, 3) }) {
-			assertThat(ModuleDigest.of(bytes)).isEqualTo(Parser.parse(bytes).digest());
+			String parsers = Parser.parse(bytes).digest();
+			assertThat(ModuleDigest.of(bytes, "SHA-256", true)).isEqualTo(parsers);
+			assertThat(ModuleDigest.of(bytes, "SHA-256", false)).isEqualTo(parsers);
+			assertThat(ModuleDigest.of(bytes)).isEqualTo(parsers);
 		}
+	}
+
+	@Test
+	void theStartupBudgetIsTakenUntilTooLittleIsLeft() {
+		AtomicLong budget = new AtomicLong(100);
+		assertThat(ModuleDigest.take(budget, 60)).isTrue();
+		assertThat(ModuleDigest.take(budget, 60)).isFalse();
+		assertThat(ModuleDigest.take(budget, 40)).isTrue();
+		assertThat(ModuleDigest.take(budget, 1)).isFalse();
+		assertThat(budget).hasValue(0);
+		assertThat(ModuleDigest.take(new AtomicLong(ModuleDigest.STARTUP_BYTES), Integer.MAX_VALUE)).isFalse();
 	}
 
 	private static String hex(byte[] digest) {
