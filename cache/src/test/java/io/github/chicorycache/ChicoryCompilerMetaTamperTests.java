@@ -27,8 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Meta parts tampered with in ways that pass the entry's checks (the JAR is readable and
  * bound to the module): whatever the meta part holds, {@link ChicoryCompiler#load} parses
- * no code that was not validated with the module bytes; the entry is replaced and the
- * caller gets the module's own results.
+ * no code that was not validated with the module bytes; a part whose code does not fit
+ * the bytes is replaced and the caller gets the module's own results. (Whether a meta
+ * module is validated is the entry's say, trusted as its classes are: see
+ * {@code ChicoryCompilerValidateFlagTests}.)
  */
 @ExtendWith(QuietCacheLog.class)
 class ChicoryCompilerMetaTamperTests {
