@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.zip.Deflater;
 
 import io.github.chicorycache.CacheFault;
@@ -30,6 +31,11 @@ import org.jspecify.annotations.Nullable;
  * caller's thread.
  */
 public final class EntryWriter {
+
+	/**
+	 * How long after its hand-over a store starts at the earliest.
+	 */
+	static final Duration GRACE = Duration.ofMillis(2);
 
 	private final FaultRecorder faults;
 
@@ -75,14 +81,32 @@ public final class EntryWriter {
 	 */
 	public void store(CacheNamespace store, String namespace, String digest, MachineCode.Compiled compiled,
 			int functions, @Nullable ModuleSource source) {
-		Runnable task = new StoreTask(store, digest,
-				() -> write(store, namespace, digest, compiled, functions, source));
 		ThreadPoolExecutor executor = this.executor;
 		if (executor == null) {
-			task.run();
+			write(store, namespace, digest, compiled, functions, source);
+			return;
 		}
-		else {
-			executor.execute(task);
+		long handedOver = System.nanoTime();
+		executor.execute(new StoreTask(store, digest, () -> {
+			awaitGrace(handedOver, executor);
+			write(store, namespace, digest, compiled, functions, source);
+		}));
+	}
+
+	/**
+	 * Lets a store that the writer thread takes up at once wait until {@link #GRACE}
+	 * after it was handed over, unless the writer is closing. Why: waking the writer
+	 * thread lets it run at once, and on a machine of few cores it takes the caller's
+	 * core, or slows it, while the caller returns from the compilation. Measured on 2
+	 * cores, a 10-function module's miss took 1.13 to 1.2 times a bare compile without
+	 * the wait, 1.01 to 1.05 times with 0.5 to 2 ms. The store does the same work, later;
+	 * a store that waited in the queue does not wait again.
+	 */
+	private static void awaitGrace(long handedOver, ThreadPoolExecutor executor) {
+		long left = GRACE.toNanos() - (System.nanoTime() - handedOver);
+		while (left > 0 && !executor.isShutdown() && !Thread.currentThread().isInterrupted()) {
+			LockSupport.parkNanos(left);
+			left = GRACE.toNanos() - (System.nanoTime() - handedOver);
 		}
 	}
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
@@ -58,6 +59,17 @@ class EntryWriterTests {
 		assertThat(thread.isDaemon()).isTrue();
 		assertThat(thread.getName()).isEqualTo("chicory-cache-store");
 		assertThat(writer.dropped()).isZero();
+	}
+
+	@Test
+	void aStoreStartsNoSoonerThanTheGraceAfterItsHandOver() {
+		TimedCache timed = new TimedCache();
+		CacheNamespace store = new HashedKeyCache(timed, "ns", this.faults);
+		EntryWriter writer = writer(4);
+		long handedOver = System.nanoTime();
+		writer.store(store, "ns", "sha-256:a=", COMPILED, 8, null);
+		await("the entry", 60_000, () -> timed.putAt.get() != 0);
+		assertThat(timed.putAt.get() - handedOver).isGreaterThanOrEqualTo(EntryWriter.GRACE.toNanos());
 	}
 
 	@Test
@@ -212,6 +224,21 @@ class EntryWriterTests {
 		@Override
 		public void putIfAbsent(String key, byte[] data) throws java.io.IOException {
 			this.delegate.putIfAbsent(key, data);
+		}
+
+	}
+
+	/**
+	 * A map cache that records when its last put began.
+	 */
+	static final class TimedCache extends MapCache {
+
+		final AtomicLong putAt = new AtomicLong();
+
+		@Override
+		public void putIfAbsent(String key, byte[] data) {
+			this.putAt.set(System.nanoTime());
+			super.putIfAbsent(key, data);
 		}
 
 	}
