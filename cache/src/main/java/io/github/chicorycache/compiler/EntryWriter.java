@@ -39,7 +39,14 @@ public final class EntryWriter {
 
 	private final FaultRecorder faults;
 
+	private final long graceNanos;
+
 	private final @Nullable ThreadPoolExecutor executor;
+
+	/**
+	 * The writer thread while it waits out a store's grace, for {@link #close} to wake.
+	 */
+	private volatile @Nullable Thread waiting;
 
 	private final LongAdder dropped = new LongAdder();
 
@@ -52,7 +59,12 @@ public final class EntryWriter {
 	 * @param faults where failed stores are recorded
 	 */
 	public EntryWriter(int capacity, FaultRecorder faults) {
+		this(capacity, faults, GRACE);
+	}
+
+	EntryWriter(int capacity, FaultRecorder faults, Duration grace) {
 		this.faults = faults;
+		this.graceNanos = grace.toNanos();
 		if (capacity <= 0) {
 			this.executor = null;
 			return;
@@ -102,11 +114,23 @@ public final class EntryWriter {
 	 * the wait, 1.01 to 1.05 times with 0.5 to 2 ms. The store does the same work, later;
 	 * a store that waited in the queue does not wait again.
 	 */
-	private static void awaitGrace(long handedOver, ThreadPoolExecutor executor) {
-		long left = GRACE.toNanos() - (System.nanoTime() - handedOver);
-		while (left > 0 && !executor.isShutdown() && !Thread.currentThread().isInterrupted()) {
-			LockSupport.parkNanos(left);
-			left = GRACE.toNanos() - (System.nanoTime() - handedOver);
+	private void awaitGrace(long handedOver, ThreadPoolExecutor executor) {
+		long left = this.graceNanos - (System.nanoTime() - handedOver);
+		if (left <= 0 || executor.isShutdown()) {
+			// Also a store that close left to the caller's thread.
+			return;
+		}
+		// Set before isShutdown is read: close shuts down before it reads this, so
+		// either this sees the shutdown or close sees this thread and wakes it.
+		this.waiting = Thread.currentThread();
+		try {
+			while (left > 0 && !executor.isShutdown() && !Thread.currentThread().isInterrupted()) {
+				LockSupport.parkNanos(left);
+				left = this.graceNanos - (System.nanoTime() - handedOver);
+			}
+		}
+		finally {
+			this.waiting = null;
 		}
 	}
 
@@ -130,6 +154,11 @@ public final class EntryWriter {
 			return true;
 		}
 		executor.shutdown();
+		Thread waiting = this.waiting;
+		if (waiting != null) {
+			// A store waiting out its grace starts now.
+			LockSupport.unpark(waiting);
+		}
 		try {
 			if (executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
 				return true;

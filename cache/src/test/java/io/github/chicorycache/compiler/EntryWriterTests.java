@@ -63,13 +63,25 @@ class EntryWriterTests {
 
 	@Test
 	void aStoreStartsNoSoonerThanTheGraceAfterItsHandOver() {
+		// A grace longer than a write: with 2 ms, a cold write alone outlasts it.
+		Duration grace = Duration.ofMillis(300);
 		TimedCache timed = new TimedCache();
 		CacheNamespace store = new HashedKeyCache(timed, "ns", this.faults);
-		EntryWriter writer = writer(4);
+		this.writer = new EntryWriter(4, this.faults, grace);
 		long handedOver = System.nanoTime();
-		writer.store(store, "ns", "sha-256:a=", COMPILED, 8, null);
+		this.writer.store(store, "ns", "sha-256:a=", COMPILED, 8, null);
 		await("the entry", 60_000, () -> timed.putAt.get() != 0);
-		assertThat(timed.putAt.get() - handedOver).isGreaterThanOrEqualTo(EntryWriter.GRACE.toNanos());
+		assertThat(timed.putAt.get() - handedOver).isGreaterThanOrEqualTo(grace.toNanos());
+	}
+
+	@Test
+	void closeDoesNotWaitOutTheGraceOfAStore() {
+		this.cache.open();
+		this.writer = new EntryWriter(4, this.faults, Duration.ofMinutes(10));
+		this.writer.store(this.store, "ns", "sha-256:a=", COMPILED, 8, null);
+		assertThat(this.writer.close(Duration.ofSeconds(20))).isTrue();
+		assertThat(this.cache.entries).hasSize(1);
+		assertThat(this.faults.count()).isZero();
 	}
 
 	@Test
