@@ -42,6 +42,7 @@ import static io.github.chicorycache.CompilerFixtures.directoryCache;
 import static io.github.chicorycache.CompilerFixtures.entryFiles;
 import static io.github.chicorycache.CompilerFixtures.parse;
 import static io.github.chicorycache.CompilerFixtures.small;
+import static io.github.chicorycache.WasmBytes.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -491,12 +492,6 @@ class ChicoryCompilerLoadTests {
 			.stream()
 			.map((instruction) -> instruction.opcode())
 			.toList();
-	}
-
-	private static byte[] concat(byte[] first, byte[] second) {
-		byte[] bytes = Arrays.copyOf(first, first.length + second.length);
-		System.arraycopy(second, 0, bytes, first.length, second.length);
-		return bytes;
 	}
 
 	private <T> T assertAllPathsAgree(byte[] bytes, MachineFactoryCompilerCustomizer customizer,

@@ -22,6 +22,9 @@ import static io.github.chicorycache.CompilerFixtures.compilerBuilder;
 import static io.github.chicorycache.CompilerFixtures.directoryCache;
 import static io.github.chicorycache.CompilerFixtures.parse;
 import static io.github.chicorycache.CompilerFixtures.small;
+import static io.github.chicorycache.WasmBytes.concat;
+import static io.github.chicorycache.WasmBytes.leb;
+import static io.github.chicorycache.WasmBytes.section;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -207,29 +210,6 @@ class ChicoryCompilerMetaTamperTests {
 	private static byte[] marker(String digest) {
 		byte[] name = MetaModule.MARKER.getBytes(StandardCharsets.UTF_8);
 		return section(0, concat(leb(name.length), name, digest.getBytes(StandardCharsets.UTF_8)));
-	}
-
-	private static byte[] section(int id, byte[] contents) {
-		return concat(new byte[] { (byte) id }, leb(contents.length), contents);
-	}
-
-	private static byte[] leb(long value) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		long rest = value;
-		while ((rest & ~0x7FL) != 0) {
-			out.write((int) ((rest & 0x7F) | 0x80));
-			rest >>>= 7;
-		}
-		out.write((int) rest);
-		return out.toByteArray();
-	}
-
-	private static byte[] concat(byte[]... parts) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		for (byte[] part : parts) {
-			out.writeBytes(part);
-		}
-		return out.toByteArray();
 	}
 
 }

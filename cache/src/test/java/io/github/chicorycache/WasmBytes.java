@@ -1,0 +1,53 @@
+package io.github.chicorycache;
+
+import java.io.ByteArrayOutputStream;
+
+/**
+ * Bytes of WebAssembly's binary format put together by hand, for tests that forge or
+ * tamper with modules and meta parts.
+ */
+final class WasmBytes {
+
+	private WasmBytes() {
+	}
+
+	/**
+	 * Returns a section: its id, the length of its contents, its contents.
+	 * @param id the section id
+	 * @param contents the contents
+	 * @return the section
+	 */
+	static byte[] section(int id, byte[] contents) {
+		return concat(new byte[] { (byte) id }, leb(contents.length), contents);
+	}
+
+	/**
+	 * Returns an unsigned LEB128 number.
+	 * @param value the number
+	 * @return its bytes
+	 */
+	static byte[] leb(long value) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		long rest = value;
+		while ((rest & ~0x7FL) != 0) {
+			out.write((int) ((rest & 0x7F) | 0x80));
+			rest >>>= 7;
+		}
+		out.write((int) rest);
+		return out.toByteArray();
+	}
+
+	/**
+	 * Returns byte arrays one after the other.
+	 * @param parts the arrays
+	 * @return their concatenation
+	 */
+	static byte[] concat(byte[]... parts) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		for (byte[] part : parts) {
+			out.writeBytes(part);
+		}
+		return out.toByteArray();
+	}
+
+}
