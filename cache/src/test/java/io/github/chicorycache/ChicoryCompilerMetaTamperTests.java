@@ -1,7 +1,6 @@
 package io.github.chicorycache;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 
@@ -23,6 +22,7 @@ import static io.github.chicorycache.CompilerFixtures.directoryCache;
 import static io.github.chicorycache.CompilerFixtures.parse;
 import static io.github.chicorycache.CompilerFixtures.small;
 import static io.github.chicorycache.WasmBytes.concat;
+import static io.github.chicorycache.WasmBytes.customSection;
 import static io.github.chicorycache.WasmBytes.leb;
 import static io.github.chicorycache.WasmBytes.section;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -208,8 +208,7 @@ class ChicoryCompilerMetaTamperTests {
 	}
 
 	private static byte[] marker(String digest) {
-		byte[] name = MetaModule.MARKER.getBytes(StandardCharsets.UTF_8);
-		return section(0, concat(leb(name.length), name, digest.getBytes(StandardCharsets.UTF_8)));
+		return customSection(MetaModule.MARKER, digest);
 	}
 
 }

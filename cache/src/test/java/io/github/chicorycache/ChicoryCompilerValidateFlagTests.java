@@ -1,6 +1,5 @@
 package io.github.chicorycache;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +22,8 @@ import static io.github.chicorycache.CompilerFixtures.compilerBuilder;
 import static io.github.chicorycache.CompilerFixtures.directoryCache;
 import static io.github.chicorycache.CompilerFixtures.parse;
 import static io.github.chicorycache.WasmBytes.concat;
-import static io.github.chicorycache.WasmBytes.leb;
+import static io.github.chicorycache.WasmBytes.customContents;
+import static io.github.chicorycache.WasmBytes.customSection;
 import static io.github.chicorycache.WasmBytes.section;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,25 +54,25 @@ class ChicoryCompilerValidateFlagTests {
 	enum Tampering {
 
 		/** The flag after the code section. */
-		FLAG_AFTER_CODE((part) -> concat(marker(), code(part), custom(FLAG, ""))),
+		FLAG_AFTER_CODE((part) -> concat(marker(), code(part), customSection(FLAG, ""))),
 		/** The flag twice. */
-		FLAG_TWICE((part) -> concat(marker(), custom(FLAG, ""), custom(FLAG, ""), code(part))),
+		FLAG_TWICE((part) -> concat(marker(), customSection(FLAG, ""), customSection(FLAG, ""), code(part))),
 		/** The flag before the marker. */
-		FLAG_BEFORE_MARKER((part) -> concat(custom(FLAG, ""), marker(), code(part))),
+		FLAG_BEFORE_MARKER((part) -> concat(customSection(FLAG, ""), marker(), code(part))),
 		/** The marker twice. */
 		MARKER_TWICE((part) -> concat(marker(), marker(), code(part))),
 		/** The marker after the flag. */
-		MARKER_AFTER_FLAG((part) -> concat(marker(), custom(FLAG, ""), marker(), code(part))),
+		MARKER_AFTER_FLAG((part) -> concat(marker(), customSection(FLAG, ""), marker(), code(part))),
 		/** The flag's name in capitals. */
-		NAME_UPPER_CASE((part) -> concat(marker(), custom(FLAG.toUpperCase(Locale.ROOT), ""), code(part))),
+		NAME_UPPER_CASE((part) -> concat(marker(), customSection(FLAG.toUpperCase(Locale.ROOT), ""), code(part))),
 		/** The flag's name cut short. */
-		NAME_SHORTER((part) -> concat(marker(), custom(FLAG.substring(0, FLAG.length() - 1), ""), code(part))),
+		NAME_SHORTER((part) -> concat(marker(), customSection(FLAG.substring(0, FLAG.length() - 1), ""), code(part))),
 		/** The flag's name with a character more. */
-		NAME_LONGER((part) -> concat(marker(), custom(FLAG + "d", ""), code(part))),
+		NAME_LONGER((part) -> concat(marker(), customSection(FLAG + "d", ""), code(part))),
 		/** The flag's name with a NUL after it. */
-		NAME_NUL((part) -> concat(marker(), custom(FLAG + "\0", ""), code(part))),
+		NAME_NUL((part) -> concat(marker(), customSection(FLAG + "\0", ""), code(part))),
 		/** The name of the namespace section instead of the flag's. */
-		NAME_OF_THE_NAMESPACE((part) -> concat(marker(), custom(MetaModule.NAMESPACE, ""), code(part))),
+		NAME_OF_THE_NAMESPACE((part) -> concat(marker(), customSection(MetaModule.NAMESPACE, ""), code(part))),
 		/** A custom section with no name length at all. */
 		EMPTY_CUSTOM((part) -> concat(marker(), section(0, new byte[0]), code(part))),
 		/** A name length past the end of its section. */
@@ -80,9 +80,9 @@ class ChicoryCompilerValidateFlagTests {
 		/** The flag in a section of another id. */
 		FLAG_IN_A_TYPE_SECTION((part) -> concat(marker(), section(1, customContents(FLAG, "")), code(part))),
 		/** The flag alone, without the code section. */
-		NO_CODE((part) -> concat(marker(), custom(FLAG, ""))),
+		NO_CODE((part) -> concat(marker(), customSection(FLAG, ""))),
 		/** The code section twice after the flag. */
-		CODE_TWICE((part) -> concat(marker(), custom(FLAG, ""), code(part), code(part)));
+		CODE_TWICE((part) -> concat(marker(), customSection(FLAG, ""), code(part), code(part)));
 
 		final UnaryOperator<byte[]> tamper;
 
@@ -95,7 +95,7 @@ class ChicoryCompilerValidateFlagTests {
 	@Test
 	void theEntryOfBodiesThatNeedTheValidatorCarriesTheFlag() throws Exception {
 		byte[] part = validPart();
-		assertThat(concat(marker(), custom(FLAG, ""), code(part))).isEqualTo(part);
+		assertThat(concat(marker(), customSection(FLAG, ""), code(part))).isEqualTo(part);
 	}
 
 	@ParameterizedTest
@@ -115,7 +115,7 @@ class ChicoryCompilerValidateFlagTests {
 
 	@Test
 	void aFlagWithAPayloadStillValidates() throws Exception {
-		DirectoryCache cache = storeTampered((part) -> concat(marker(), custom(FLAG, "yes"), code(part)));
+		DirectoryCache cache = storeTampered((part) -> concat(marker(), customSection(FLAG, "yes"), code(part)));
 		LoadedModule loaded = compilerBuilder().withCache(cache).withCustomizer(INTERPRET_ALL).build().load(MODULE);
 		assertThat(loaded.event().source()).isEqualTo(CompilationSource.DISK);
 		assertThat(results(loaded)).containsExactly(1L, 2L, 1L, 3L);
@@ -178,16 +178,7 @@ class ChicoryCompilerValidateFlagTests {
 	}
 
 	private static byte[] marker() {
-		return custom(MetaModule.MARKER, DIGEST);
-	}
-
-	private static byte[] custom(String name, String payload) {
-		return section(0, customContents(name, payload));
-	}
-
-	private static byte[] customContents(String name, String payload) {
-		byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-		return concat(leb(bytes.length), bytes, payload.getBytes(StandardCharsets.UTF_8));
+		return customSection(MetaModule.MARKER, DIGEST);
 	}
 
 }

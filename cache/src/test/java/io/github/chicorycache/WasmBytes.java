@@ -1,6 +1,7 @@
 package io.github.chicorycache;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Bytes of WebAssembly's binary format put together by hand, for tests that forge or
@@ -19,6 +20,27 @@ final class WasmBytes {
 	 */
 	static byte[] section(int id, byte[] contents) {
 		return concat(new byte[] { (byte) id }, leb(contents.length), contents);
+	}
+
+	/**
+	 * Returns a custom section.
+	 * @param name its name
+	 * @param payload what it holds after its name
+	 * @return the section
+	 */
+	static byte[] customSection(String name, String payload) {
+		return section(0, customContents(name, payload));
+	}
+
+	/**
+	 * Returns the contents of a custom section: its name, then its payload.
+	 * @param name the name
+	 * @param payload what follows the name
+	 * @return the contents
+	 */
+	static byte[] customContents(String name, String payload) {
+		byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+		return concat(leb(bytes.length), bytes, payload.getBytes(StandardCharsets.UTF_8));
 	}
 
 	/**
