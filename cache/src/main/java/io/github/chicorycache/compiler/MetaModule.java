@@ -110,8 +110,15 @@ public final class MetaModule {
 	 * @return whether it has the {@value #VALIDATE} section
 	 */
 	static boolean validates(byte[] part) {
-		List<WasmSections.Section> sections = WasmSections.of(part, 0);
-		return sections.size() > 1 && customPayload(part, sections.get(1), VALIDATE) != null;
+		return hasValidateFlag(part, WasmSections.of(part, 0));
+	}
+
+	/**
+	 * Returns whether the sections of a meta part have the {@value #VALIDATE} section
+	 * where it belongs: right after the marker.
+	 */
+	private static boolean hasValidateFlag(byte[] part, List<WasmSections.Section> partSections) {
+		return partSections.size() > 1 && customPayload(part, partSections.get(1), VALIDATE) != null;
 	}
 
 	/**
@@ -170,11 +177,8 @@ public final class MetaModule {
 			throw new IllegalArgumentException("the meta part is "
 					+ ((marked != null) ? "the one of " + marked : "not marked") + ", not the one of " + digest);
 		}
-		int next = 1;
-		boolean validate = partSections.size() > next && customPayload(part, partSections.get(next), VALIDATE) != null;
-		if (validate) {
-			next++;
-		}
+		boolean validate = hasValidateFlag(part, partSections);
+		int next = validate ? 2 : 1;
 		WasmSections.Section code = (partSections.size() > next) ? partSections.get(next) : null;
 		if (partSections.size() > next + 1 || (code != null && code.id() != SectionId.CODE)) {
 			throw new IllegalArgumentException(
