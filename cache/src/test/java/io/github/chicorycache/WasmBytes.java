@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * Bytes of WebAssembly's binary format put together by hand, for tests that forge or
  * tamper with modules and meta parts.
  */
-final class WasmBytes {
+public final class WasmBytes {
 
 	private WasmBytes() {
 	}
@@ -18,7 +18,7 @@ final class WasmBytes {
 	 * @param contents the contents
 	 * @return the section
 	 */
-	static byte[] section(int id, byte[] contents) {
+	public static byte[] section(int id, byte[] contents) {
 		return concat(new byte[] { (byte) id }, leb(contents.length), contents);
 	}
 
@@ -28,7 +28,7 @@ final class WasmBytes {
 	 * @param payload what it holds after its name
 	 * @return the section
 	 */
-	static byte[] customSection(String name, String payload) {
+	public static byte[] customSection(String name, String payload) {
 		return section(0, customContents(name, payload));
 	}
 
@@ -38,7 +38,7 @@ final class WasmBytes {
 	 * @param payload what follows the name
 	 * @return the contents
 	 */
-	static byte[] customContents(String name, String payload) {
+	public static byte[] customContents(String name, String payload) {
 		byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
 		return concat(leb(bytes.length), bytes, payload.getBytes(StandardCharsets.UTF_8));
 	}
@@ -48,7 +48,7 @@ final class WasmBytes {
 	 * @param value the number
 	 * @return its bytes
 	 */
-	static byte[] leb(long value) {
+	public static byte[] leb(long value) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		long rest = value;
 		while ((rest & ~0x7FL) != 0) {
@@ -64,7 +64,7 @@ final class WasmBytes {
 	 * @param parts the arrays
 	 * @return their concatenation
 	 */
-	static byte[] concat(byte[]... parts) {
+	public static byte[] concat(byte[]... parts) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		for (byte[] part : parts) {
 			out.writeBytes(part);

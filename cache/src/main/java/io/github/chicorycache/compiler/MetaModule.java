@@ -15,6 +15,7 @@ import java.util.Set;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.WasmWriter;
 import com.dylibso.chicory.wasm.types.CodeSection;
+import com.dylibso.chicory.wasm.types.DataSection;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.Section;
 import com.dylibso.chicory.wasm.types.SectionId;
@@ -220,12 +221,28 @@ public final class MetaModule {
 	private static List<Section> sharedSections(byte[] bytes, List<WasmSections.Section> sections) {
 		List<InputStream> slices = new ArrayList<>();
 		slices.add(new ByteArrayInputStream(bytes, 0, WasmSections.HEADER));
+		DataSegments data = null;
 		for (WasmSections.Section section : sections) {
-			if (section.id() != SectionId.CODE) {
+			if (section.id() == SectionId.DATA) {
+				// The data, which can be most of the bytes, is not given to the parser.
+				data = DataSegments.prepare(bytes, section);
+			}
+			if (data != null && section.id() == SectionId.DATA) {
+				slices.add(new ByteArrayInputStream(data.section()));
+			}
+			else if (section.id() != SectionId.CODE) {
 				slices.add(new ByteArrayInputStream(bytes, section.start(), section.length()));
 			}
 		}
-		return ModuleParser.sections(new SequenceInputStream(Collections.enumeration(slices)), false);
+		List<Section> decoded = ModuleParser.sections(new SequenceInputStream(Collections.enumeration(slices)), false);
+		if (data != null) {
+			for (int i = 0; i < decoded.size(); i++) {
+				if (decoded.get(i) instanceof DataSection section) {
+					decoded.set(i, data.withData(section, bytes));
+				}
+			}
+		}
+		return decoded;
 	}
 
 	private static WasmSections.@Nullable Section find(List<WasmSections.Section> sections, int id) {

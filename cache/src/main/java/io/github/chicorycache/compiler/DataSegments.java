@@ -1,0 +1,213 @@
+package io.github.chicorycache.compiler;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.WasmWriter;
+import com.dylibso.chicory.wasm.types.ActiveDataSegment;
+import com.dylibso.chicory.wasm.types.DataSection;
+import com.dylibso.chicory.wasm.types.DataSegment;
+import com.dylibso.chicory.wasm.types.PassiveDataSegment;
+import com.dylibso.chicory.wasm.types.SectionId;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Not API: the data section of module bytes prepared for Chicory's parser without the
+ * data of its segments, which each segment then gets copied once from the bytes.
+ * <p>
+ * Why: the parser reads what it is given into a buffer that grows a kilobyte at a time by
+ * doubling, copies that buffer, and then copies each segment's data out of it. For a data
+ * section of megabytes (tiktoken's is 4.9 MB) that is four to five times the data in
+ * allocations and copies, which on a hit fill the young generation of a fresh JVM and
+ * cost it a collection. The parser still decodes everything but the data: each segment's
+ * mode, memory and offset expression, as they are in the bytes.
+ * <p>
+ * Only segments whose offset expression is made of constants, {@code global.get} and the
+ * extended constant arithmetic are prepared so, since their length is known without
+ * decoding them; for a section with any other segment (or malformed) nothing is prepared,
+ * and the parser decodes the section as it is.
+ */
+final class DataSegments {
+
+	private static final int I32_CONST = 0x41;
+
+	private static final int I64_CONST = 0x42;
+
+	private static final int GLOBAL_GET = 0x23;
+
+	private static final int END = 0x0B;
+
+	/**
+	 * The extended constant arithmetic: {@code i32.add/sub/mul}, {@code i64.add/sub/mul}.
+	 */
+	private static final byte[] ARITHMETIC = { 0x6A, 0x6B, 0x6C, 0x7C, 0x7D, 0x7E };
+
+	/** Longest LEB128 encodings of a 32-bit and a 64-bit number. */
+	private static final int MAX_LEB32 = 5;
+
+	private static final int MAX_LEB64 = 10;
+
+	private final byte[] section;
+
+	private final int[] dataStarts;
+
+	private final int[] dataLengths;
+
+	private DataSegments(byte[] section, int[] dataStarts, int[] dataLengths) {
+		this.section = section;
+		this.dataStarts = dataStarts;
+		this.dataLengths = dataLengths;
+	}
+
+	/**
+	 * Prepares the data section of module bytes.
+	 * @param bytes the module bytes
+	 * @param data where its data section is
+	 * @return the prepared section, or {@code null} if the parser should decode the
+	 * section as it is
+	 */
+	static @Nullable DataSegments prepare(byte[] bytes, WasmSections.Section data) {
+		ByteBuffer source = ByteBuffer.wrap(bytes, data.contentsStart(), data.end() - data.contentsStart());
+		try {
+			int count = WasmSections.readVarUInt32(source);
+			if (count < 0 || count > source.remaining()) {
+				return null;
+			}
+			ByteArrayOutputStream contents = new ByteArrayOutputStream(16 + 16 * count);
+			WasmWriter.writeVarUInt32(contents, count);
+			int[] starts = new int[count];
+			int[] lengths = new int[count];
+			for (int i = 0; i < count; i++) {
+				int header = source.position();
+				// Active (0), passive (1), or active in a given memory (2).
+				int mode = WasmSections.readVarUInt32(source);
+				if (mode < 0 || mode > 2) {
+					return null;
+				}
+				if (mode == 2) {
+					WasmSections.readVarUInt32(source);
+				}
+				if (mode != 1 && !skipConstantExpression(source)) {
+					return null;
+				}
+				contents.write(bytes, header, source.position() - header);
+				int length = WasmSections.readVarUInt32(source);
+				if (length < 0 || length > source.remaining()) {
+					return null;
+				}
+				// The segment as the parser sees it: no data.
+				WasmWriter.writeVarUInt32(contents, 0);
+				starts[i] = source.position();
+				lengths[i] = length;
+				source.position(source.position() + length);
+			}
+			if (source.hasRemaining()) {
+				return null;
+			}
+			ByteArrayOutputStream section = new ByteArrayOutputStream(contents.size() + 6);
+			section.write(SectionId.DATA);
+			WasmWriter.writeVarUInt32(section, contents.size());
+			section.writeBytes(contents.toByteArray());
+			return new DataSegments(section.toByteArray(), starts, lengths);
+		}
+		catch (ChicoryException | ArithmeticException | BufferUnderflowException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * Returns the section to give the parser in place of the data section: header and
+	 * contents, every segment without data.
+	 * @return the section's bytes
+	 */
+	byte[] section() {
+		return this.section;
+	}
+
+	/**
+	 * Returns the data section the parser decoded from {@link #section()}, with each
+	 * segment's data.
+	 * @param decoded what the parser decoded
+	 * @param bytes the module bytes this was prepared from
+	 * @return the data section, equal to the one the parser decodes from the bytes (but
+	 * for where each offset instruction was read)
+	 * @throws IllegalStateException if the parser decoded other segments than prepared
+	 */
+	DataSection withData(DataSection decoded, byte[] bytes) {
+		if (decoded.dataSegmentCount() != this.dataStarts.length) {
+			throw new IllegalStateException("the parser decoded " + decoded.dataSegmentCount() + " data segments, not "
+					+ this.dataStarts.length);
+		}
+		DataSection.Builder section = DataSection.builder();
+		for (int i = 0; i < this.dataStarts.length; i++) {
+			DataSegment segment = decoded.getDataSegment(i);
+			byte[] data = Arrays.copyOfRange(bytes, this.dataStarts[i], this.dataStarts[i] + this.dataLengths[i]);
+			if (segment instanceof ActiveDataSegment active) {
+				section.addDataSegment(new ActiveDataSegment(active.index(), active.offsetInstructions(), data));
+			}
+			else if (segment instanceof PassiveDataSegment) {
+				section.addDataSegment(new PassiveDataSegment(data));
+			}
+			else {
+				throw new IllegalStateException("unknown data segment " + segment.getClass().getName());
+			}
+		}
+		return section.build();
+	}
+
+	/**
+	 * Skips a constant expression whose instructions are all ones this knows the length
+	 * of, up to and including its {@code end}.
+	 * @return whether it was one
+	 */
+	private static boolean skipConstantExpression(ByteBuffer source) {
+		while (source.hasRemaining()) {
+			int opcode = source.get() & 0xFF;
+			switch (opcode) {
+				case END:
+					return true;
+				case I32_CONST, GLOBAL_GET:
+					if (!skipLeb128(source, MAX_LEB32)) {
+						return false;
+					}
+					break;
+				case I64_CONST:
+					if (!skipLeb128(source, MAX_LEB64)) {
+						return false;
+					}
+					break;
+				default:
+					if (!isArithmetic(opcode)) {
+						return false;
+					}
+			}
+		}
+		return false;
+	}
+
+	private static boolean isArithmetic(int opcode) {
+		for (byte arithmetic : ARITHMETIC) {
+			if (arithmetic == opcode) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Skips a LEB128 number of at most {@code maxBytes} bytes, signed or not.
+	 * @return whether there was one
+	 */
+	private static boolean skipLeb128(ByteBuffer source, int maxBytes) {
+		for (int i = 0; i < maxBytes && source.hasRemaining(); i++) {
+			if ((source.get() & 0x80) == 0) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}
