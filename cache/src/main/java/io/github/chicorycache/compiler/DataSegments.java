@@ -50,6 +50,9 @@ final class DataSegments {
 
 	private static final int MAX_LEB64 = 10;
 
+	/** How many segments the arrays of a section are made for at first. */
+	private static final int INITIAL_SEGMENTS = 64;
+
 	private final byte[] section;
 
 	private final int[] dataStarts;
@@ -76,11 +79,21 @@ final class DataSegments {
 			if (count < 0 || count > source.remaining()) {
 				return null;
 			}
-			ByteArrayOutputStream contents = new ByteArrayOutputStream(16 + 16 * count);
+			// Nothing is sized by the count, which only the segments prove: the bytes may
+			// be any bytes (a load decodes ahead, before the digest finds an entry), and
+			// a count of millions of segments that are not there would cost tens of bytes
+			// each before the first malformed one is read.
+			int capacity = Math.min(count, INITIAL_SEGMENTS);
+			ByteArrayOutputStream contents = new ByteArrayOutputStream(16 + 16 * capacity);
 			WasmWriter.writeVarUInt32(contents, count);
-			int[] starts = new int[count];
-			int[] lengths = new int[count];
+			int[] starts = new int[capacity];
+			int[] lengths = new int[capacity];
 			for (int i = 0; i < count; i++) {
+				if (i == starts.length) {
+					int grown = (int) Math.min(count, 2L * starts.length);
+					starts = Arrays.copyOf(starts, grown);
+					lengths = Arrays.copyOf(lengths, grown);
+				}
 				int header = source.position();
 				// Active (0), passive (1), or active in a given memory (2).
 				int mode = WasmSections.readVarUInt32(source);

@@ -2,6 +2,7 @@ package io.github.chicorycache.compiler;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -57,6 +58,16 @@ class DataSegmentsTests {
 	}
 
 	@Test
+	void aSectionOfThousandsOfSegmentsDecodesAsTheParserDecodesIt() {
+		byte[][] segments = new byte[3000][];
+		for (int i = 0; i < segments.length; i++) {
+			segments[i] = (i % 3 == 0) ? concat(new byte[] { 0x01 }, data("p" + i))
+					: active(concat(new byte[] { 0x41 }, leb(i & 0x3F)), "a" + i);
+		}
+		assertDecodedAsTheParserDoes(module(segments), true);
+	}
+
+	@Test
 	void theDataOfRealAndGeneratedModulesIsDecodedAsTheParserDecodesIt() {
 		for (byte[] module : List.of(RealModules.wat2wasm(), CompilerFixtures.contextDependentModule(),
 				CompilerFixtures.dataCountModule())) {
@@ -96,6 +107,43 @@ class DataSegmentsTests {
 			byte[] bytes = concat(HEADER, section(SectionId.DATA, contents));
 			assertThat(DataSegments.prepare(bytes, dataSection(bytes))).isNull();
 		}
+	}
+
+	@Test
+	void aCountTheSectionCannotHoldCostsNothingBeforeTheFirstMalformedSegment() {
+		// Decoded ahead on the pool for any bytes loaded, valid or not: a count of 8M
+		// segments in 8 MB whose first segment is of an unknown mode is rejected without
+		// allocating for the 8M segments.
+		int count = 8 << 20;
+		byte[] contents = new byte[count + 4];
+		byte[] countBytes = leb(count);
+		System.arraycopy(countBytes, 0, contents, 0, countBytes.length);
+		contents[countBytes.length] = 0x03;
+		byte[] bytes = concat(HEADER, section(SectionId.DATA, contents));
+		WasmSections.Section data = dataSection(bytes);
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+		long before = threads.getCurrentThreadAllocatedBytes();
+		DataSegments prepared = DataSegments.prepare(bytes, data);
+		long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+		assertThat(prepared).isNull();
+		assertThat(allocated).isLessThan(1 << 20);
+	}
+
+	@Test
+	void aCountOfSegmentsWhoseSizeOverflowsAnIntIsNotPrepared() {
+		// 2^27 segments, in a section of as many bytes after its count (so the count
+		// passes the first check), the first one of an unknown mode.
+		int count = 1 << 27;
+		byte[] countBytes = leb(count);
+		byte[] size = leb(countBytes.length + count);
+		int contents = HEADER.length + 1 + size.length;
+		byte[] bytes = new byte[contents + countBytes.length + count];
+		System.arraycopy(HEADER, 0, bytes, 0, HEADER.length);
+		bytes[HEADER.length] = SectionId.DATA;
+		System.arraycopy(size, 0, bytes, HEADER.length + 1, size.length);
+		System.arraycopy(countBytes, 0, bytes, contents, countBytes.length);
+		bytes[contents + countBytes.length] = 0x03;
+		assertThat(DataSegments.prepare(bytes, dataSection(bytes))).isNull();
 	}
 
 	@Test
