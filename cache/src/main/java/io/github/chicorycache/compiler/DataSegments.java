@@ -16,14 +16,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Not API: the data section of module bytes prepared for Chicory's parser without the
- * data of its segments, which each segment then gets copied once from the bytes.
+ * data of its segments, which each segment then gets copied from the bytes: twice, since
+ * a segment of Chicory's copies the array it is made with.
  * <p>
- * Why: the parser reads what it is given into a buffer that grows a kilobyte at a time by
- * doubling, copies that buffer, and then copies each segment's data out of it. For a data
- * section of megabytes (tiktoken's is 4.9 MB) that is four to five times the data in
- * allocations and copies, which on a hit fill the young generation of a fresh JVM and
- * cost it a collection. The parser still decodes everything but the data: each segment's
- * mode, memory and offset expression, as they are in the bytes.
+ * Why: the parser reads what it is given a kilobyte at a time into a buffer that grows by
+ * doubling, copies that buffer, copies each segment's data out of it, and the segment
+ * copies that again. For a data section of megabytes (tiktoken's is 4.9 MB) that is four
+ * to five times the data in allocations and copies, which on a hit fill the young
+ * generation of a fresh JVM and cost it a collection. The parser still decodes everything
+ * but the data: each segment's mode, memory and offset expression, as they are in the
+ * bytes.
  * <p>
  * Only segments whose offset expression is made of constants, {@code global.get} and the
  * extended constant arithmetic are prepared so, since their length is known without
@@ -76,7 +78,8 @@ final class DataSegments {
 		ByteBuffer source = ByteBuffer.wrap(bytes, data.contentsStart(), data.end() - data.contentsStart());
 		try {
 			int count = WasmSections.readVarUInt32(source);
-			if (count < 0 || count > source.remaining()) {
+			// Each segment takes two bytes at least (its mode and its data length).
+			if (count < 0 || count > source.remaining() / 2) {
 				return null;
 			}
 			// Nothing is sized by the count, which only the segments prove: the bytes may

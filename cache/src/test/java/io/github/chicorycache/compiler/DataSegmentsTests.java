@@ -12,6 +12,7 @@ import com.dylibso.chicory.wasm.types.DataSection;
 import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.Section;
 import com.dylibso.chicory.wasm.types.SectionId;
+import com.sun.management.ThreadMXBean;
 import io.github.chicorycache.CompilerFixtures;
 import io.github.chicorycache.testsupport.RealModules;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,8 @@ class DataSegmentsTests {
 				active(new byte[] { 0x41, 0x7F }, "-"), concat(new byte[] { 0x01 }, data("xyz")),
 				// memory 0 given: global.get 0
 				concat(new byte[] { 0x02, 0x00, 0x23, 0x00, END }, data("fg")),
+				// memory 1 (the parser does not check that it exists): i32.const 0
+				concat(new byte[] { 0x02, 0x01, 0x41, 0x00, END }, data("m")),
 				// i32.const 1; i32.const 2; i32.add (the extended constant expressions)
 				active(new byte[] { 0x41, 0x01, 0x41, 0x02, 0x6A }, "h"),
 				// i64.const 11 (a 64-bit memory)
@@ -121,7 +124,7 @@ class DataSegmentsTests {
 		contents[countBytes.length] = 0x03;
 		byte[] bytes = concat(HEADER, section(SectionId.DATA, contents));
 		WasmSections.Section data = dataSection(bytes);
-		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+		ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 		long before = threads.getCurrentThreadAllocatedBytes();
 		DataSegments prepared = DataSegments.prepare(bytes, data);
 		long allocated = threads.getCurrentThreadAllocatedBytes() - before;
@@ -130,29 +133,18 @@ class DataSegmentsTests {
 	}
 
 	@Test
-	void aCountOfSegmentsWhoseSizeOverflowsAnIntIsNotPrepared() {
-		// 2^27 segments, in a section of as many bytes after its count (so the count
-		// passes the first check), the first one of an unknown mode.
-		int count = 1 << 27;
-		byte[] countBytes = leb(count);
-		byte[] size = leb(countBytes.length + count);
-		int contents = HEADER.length + 1 + size.length;
-		byte[] bytes = new byte[contents + countBytes.length + count];
-		System.arraycopy(HEADER, 0, bytes, 0, HEADER.length);
-		bytes[HEADER.length] = SectionId.DATA;
-		System.arraycopy(size, 0, bytes, HEADER.length + 1, size.length);
-		System.arraycopy(countBytes, 0, bytes, contents, countBytes.length);
-		bytes[contents + countBytes.length] = 0x03;
-		assertThat(DataSegments.prepare(bytes, dataSection(bytes))).isNull();
+	void aSectionOfEmptyPassiveSegmentsOnlyIsPrepared() {
+		// Two bytes a segment, the fewest a segment takes
+		byte[] empty = concat(new byte[] { 0x01 }, data(""));
+		assertDecodedAsTheParserDoes(module(empty, empty, empty), true);
 	}
 
 	@Test
 	void eachSegmentGetsItsOwnCopyOfItsData() {
 		byte[] bytes = module(active(new byte[] { 0x41, 0x00 }, "ab"));
 		DataSection decoded = data(MetaModule.decodeSharedSections(bytes).join());
-		byte[] copy = decoded.getDataSegment(0).data();
 		bytes[bytes.length - 1] = 'z';
-		assertThat(copy).containsExactly(new byte[] { 'a', 'b' });
+		assertThat(decoded.getDataSegment(0).data()).containsExactly(new byte[] { 'a', 'b' });
 	}
 
 	/**
