@@ -1,11 +1,11 @@
 package io.github.chicorycache.compiler;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.Encoding;
 import com.dylibso.chicory.wasm.WasmWriter;
 import com.dylibso.chicory.wasm.types.ActiveDataSegment;
 import com.dylibso.chicory.wasm.types.DataSection;
@@ -27,10 +27,11 @@ import org.jspecify.annotations.Nullable;
  * but the data: each segment's mode, memory and offset expression, as they are in the
  * bytes.
  * <p>
- * Only segments whose offset expression is made of constants, {@code global.get} and the
- * extended constant arithmetic are prepared so, since their length is known without
- * decoding them; for a section with any other segment (or malformed) nothing is prepared,
- * and the parser decodes the section as it is.
+ * Only segments whose offset expression consists of {@code i32.const}, {@code i64.const},
+ * {@code global.get} and the extended constant arithmetic are prepared so, since this
+ * class knows where each of those instructions ends; for a section with any other segment
+ * (an offset of {@code f32.const} or {@code ref.null}, say) or a malformed one, nothing
+ * is prepared, and the parser decodes the section as it is.
  */
 final class DataSegments {
 
@@ -46,11 +47,6 @@ final class DataSegments {
 	 * The extended constant arithmetic: {@code i32.add/sub/mul}, {@code i64.add/sub/mul}.
 	 */
 	private static final byte[] ARITHMETIC = { 0x6A, 0x6B, 0x6C, 0x7C, 0x7D, 0x7E };
-
-	/** Longest LEB128 encodings of a 32-bit and a 64-bit number. */
-	private static final int MAX_LEB32 = 5;
-
-	private static final int MAX_LEB64 = 10;
 
 	/** How many segments the arrays of a section are made for at first. */
 	private static final int INITIAL_SEGMENTS = 64;
@@ -79,13 +75,13 @@ final class DataSegments {
 		try {
 			int count = WasmSections.readVarUInt32(source);
 			// Each segment takes two bytes at least (its mode and its data length).
-			if (count < 0 || count > source.remaining() / 2) {
+			if (count > source.remaining() / 2) {
 				return null;
 			}
-			// Nothing is sized by the count, which only the segments prove: the bytes may
-			// be any bytes (a load decodes ahead, before the digest finds an entry), and
-			// a count of millions of segments that are not there would cost tens of bytes
-			// each before the first malformed one is read.
+			// The arrays start at 64 segments and grow as segments are read: the count,
+			// bounded only by the bytes (which may be any bytes, since a load decodes
+			// ahead of the digest), would otherwise cost up to 24 bytes for each claimed
+			// segment before the first malformed one is read.
 			int capacity = Math.min(count, INITIAL_SEGMENTS);
 			ByteArrayOutputStream contents = new ByteArrayOutputStream(16 + 16 * capacity);
 			WasmWriter.writeVarUInt32(contents, count);
@@ -100,7 +96,7 @@ final class DataSegments {
 				int header = source.position();
 				// Active (0), passive (1), or active in a given memory (2).
 				int mode = WasmSections.readVarUInt32(source);
-				if (mode < 0 || mode > 2) {
+				if (mode > 2) {
 					return null;
 				}
 				if (mode == 2) {
@@ -111,7 +107,7 @@ final class DataSegments {
 				}
 				contents.write(bytes, header, source.position() - header);
 				int length = WasmSections.readVarUInt32(source);
-				if (length < 0 || length > source.remaining()) {
+				if (length > source.remaining()) {
 					return null;
 				}
 				// The segment as the parser sees it: no data.
@@ -129,7 +125,7 @@ final class DataSegments {
 			section.writeBytes(contents.toByteArray());
 			return new DataSegments(section.toByteArray(), starts, lengths);
 		}
-		catch (ChicoryException | ArithmeticException | BufferUnderflowException ex) {
+		catch (ChicoryException | ArithmeticException ex) {
 			return null;
 		}
 	}
@@ -186,12 +182,12 @@ final class DataSegments {
 				case END:
 					return true;
 				case I32_CONST, GLOBAL_GET:
-					if (!skipLeb128(source, MAX_LEB32)) {
+					if (!skipLeb128(source, Encoding.MAX_VARINT_LEN_32)) {
 						return false;
 					}
 					break;
 				case I64_CONST:
-					if (!skipLeb128(source, MAX_LEB64)) {
+					if (!skipLeb128(source, Encoding.MAX_VARINT_LEN_64)) {
 						return false;
 					}
 					break;

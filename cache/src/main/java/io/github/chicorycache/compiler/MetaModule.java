@@ -224,7 +224,9 @@ public final class MetaModule {
 		DataSegments data = null;
 		for (WasmSections.Section section : sections) {
 			if (section.id() == SectionId.DATA) {
-				// The data, which can be most of the bytes, is not given to the parser.
+				// Unless the section cannot be prepared, its data (which can be most of
+				// the
+				// bytes) goes around the parser, which would copy it four to five times.
 				data = DataSegments.prepare(bytes, section);
 			}
 			if (data != null && section.id() == SectionId.DATA) {
