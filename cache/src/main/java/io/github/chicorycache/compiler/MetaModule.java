@@ -223,14 +223,12 @@ public final class MetaModule {
 		slices.add(new ByteArrayInputStream(bytes, 0, WasmSections.HEADER));
 		DataSegments data = null;
 		for (WasmSections.Section section : sections) {
-			if (section.id() == SectionId.DATA) {
-				// Unless the section cannot be prepared, its data (which can be most of
-				// the
-				// bytes) goes around the parser, which would copy it four to five times.
-				data = DataSegments.prepare(bytes, section);
-			}
-			if (data != null && section.id() == SectionId.DATA) {
-				slices.add(new ByteArrayInputStream(data.section()));
+			// Unless the data section cannot be prepared, its data (which can be most of
+			// the bytes) goes around the parser, which would copy it four to five times.
+			DataSegments prepared = (section.id() == SectionId.DATA) ? DataSegments.prepare(bytes, section) : null;
+			if (prepared != null) {
+				data = prepared;
+				slices.add(new ByteArrayInputStream(prepared.section()));
 			}
 			else if (section.id() != SectionId.CODE) {
 				slices.add(new ByteArrayInputStream(bytes, section.start(), section.length()));
