@@ -45,6 +45,12 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 	public static final String TEMP_DIRECTORY = EntryLayout.TEMP_DIRECTORY;
 
 	/**
+	 * Default delay of the cleanup pass of a cache that opens, when it runs on the
+	 * cache's own thread: long enough to stay out of the way of the process's start.
+	 */
+	public static final Duration DEFAULT_CLEANUP_ON_OPEN_DELAY = Duration.ofSeconds(5);
+
+	/**
 	 * Default age after which a temporary file is the orphan of a crashed writer.
 	 */
 	public static final Duration DEFAULT_TEMP_FILE_MAX_AGE = Duration.ofHours(1);
@@ -71,7 +77,8 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 		DirectoryOptions options = new DirectoryOptions(builder.limits, builder.maxEntrySizeBytes,
 				builder.tempFileMaxAge, builder.readOnly, builder.clock);
 		this.store = DirectoryStore.open(builder.root, options, builder.allowSharedDirectory, builder.executor,
-				builder.cleanupOnOpen, new FaultRecorder(builder.clock, DirectoryCache.class));
+				builder.cleanupOnOpen ? builder.cleanupOnOpenDelay : null,
+				new FaultRecorder(builder.clock, DirectoryCache.class));
 	}
 
 	/**
@@ -298,6 +305,8 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 
 		private boolean cleanupOnOpen = true;
 
+		private Duration cleanupOnOpenDelay = DEFAULT_CLEANUP_ON_OPEN_DELAY;
+
 		private Clock clock = Clock.systemUTC();
 
 		private @Nullable Executor executor;
@@ -401,12 +410,35 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 
 		/**
 		 * Sets whether a cleanup pass runs in the background when the cache opens
-		 * (default {@code true}).
+		 * (default {@code true}), after {@link #withCleanupOnOpenDelay(Duration)}. It
+		 * counts the entries on disk, applies the limits and sweeps the temporary files
+		 * of crashed writers.
 		 * @param cleanupOnOpen whether to clean up on open
 		 * @return this builder
 		 */
 		public Builder withCleanupOnOpen(boolean cleanupOnOpen) {
 			this.cleanupOnOpen = cleanupOnOpen;
+			return this;
+		}
+
+		/**
+		 * Sets how long after opening that pass runs when the cache runs its passes on a
+		 * thread of its own (default
+		 * {@link DirectoryCache#DEFAULT_CLEANUP_ON_OPEN_DELAY}): a process opens its
+		 * cache as it starts, and a pass then would take CPU from that start. Until the
+		 * pass, the entry count and size in the statistics cover only this process's
+		 * writes. An {@link #withExecutor(Executor) executor of your own} gets the pass
+		 * at once and decides when it runs. Passes that puts over a limit ask for run at
+		 * once either way.
+		 * @param delay the delay, zero for none
+		 * @return this builder
+		 */
+		public Builder withCleanupOnOpenDelay(Duration delay) {
+			Objects.requireNonNull(delay, "delay");
+			if (delay.isNegative()) {
+				throw new IllegalArgumentException("Cleanup on open delay must not be negative: " + delay);
+			}
+			this.cleanupOnOpenDelay = delay;
 			return this;
 		}
 

@@ -5,6 +5,7 @@ import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -564,7 +565,7 @@ class DirectoryCacheTests {
 	void closeStopsTheOwnedCleanupThread() throws InterruptedException {
 		Path root = this.temp.resolve("cache");
 		List<Thread> before = cleanupThreads();
-		DirectoryCache cache = new DirectoryCache(root);
+		DirectoryCache cache = DirectoryCache.builder(root).withCleanupOnOpenDelay(Duration.ZERO).build();
 		// the opening pass runs on a thread the cache owns
 		Await.await("the opening cleanup pass", 30_000, () -> cache.stats().lastCleanup() != null);
 		List<Thread> owned = cleanupThreads();
@@ -576,6 +577,60 @@ class DirectoryCacheTests {
 		assertThat(owned.get(0).isAlive()).isFalse();
 		// closing twice is harmless
 		cache.close();
+	}
+
+	@Test
+	void cleanupOnOpenWaitsForItsDelayOnTheOwnThreadAndCloseDropsIt() throws InterruptedException {
+		Path root = this.temp.resolve("cache");
+		try (DirectoryCache cache = direct(root).build()) {
+			cache.putIfAbsent(CacheFixtures.key(1), new byte[10]);
+		}
+		List<Thread> before = cleanupThreads();
+		DirectoryCache cache = DirectoryCache.builder(root).withCleanupOnOpenDelay(Duration.ofHours(1)).build();
+		List<Thread> owned = cleanupThreads();
+		owned.removeAll(before);
+		// the thread waits for the pass's time; the first get does not wait for anything
+		assertThat(owned).hasSize(1);
+		assertThat(cache.get(CacheFixtures.key(1))).hasSize(10);
+		assertThat(cache.stats().lastCleanup()).isNull();
+		assertThat(cache.stats().entryCount()).isZero();
+		cache.close();
+		owned.get(0).join(30_000);
+		assertThat(owned.get(0).isAlive()).isFalse();
+		assertThat(cache.stats().lastCleanup()).isNull();
+	}
+
+	@Test
+	void putOverALimitIsCleanedUpWhileTheOpeningPassWaits() {
+		Path root = this.temp.resolve("cache");
+		try (DirectoryCache cache = DirectoryCache.builder(root)
+			.withMaxEntries(2)
+			.withCleanupOnOpenDelay(Duration.ofHours(1))
+			.build()) {
+			for (int i = 0; i < 5; i++) {
+				cache.putIfAbsent(CacheFixtures.key(i), new byte[10]);
+			}
+			Await.await("the passes the puts asked for", 30_000, () -> CacheFixtures.entryFiles(root).size() <= 2);
+			assertThat(cache.stats().lastCleanup()).isNotNull();
+		}
+	}
+
+	@Test
+	void cleanupOnOpenDelayIsCheckedAndGoesToAGivenExecutorAtOnce() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> DirectoryCache.builder(this.temp).withCleanupOnOpenDelay(Duration.ofMillis(-1)))
+			.withMessageContaining("must not be negative");
+		assertThatExceptionOfType(NullPointerException.class)
+			.isThrownBy(() -> DirectoryCache.builder(this.temp).withCleanupOnOpenDelay(null));
+		CacheFixtures.QueueingExecutor executor = new CacheFixtures.QueueingExecutor();
+		try (DirectoryCache cache = DirectoryCache.builder(this.temp.resolve("cache"))
+			.withExecutor(executor)
+			.withCleanupOnOpenDelay(Duration.ofHours(1))
+			.build()) {
+			assertThat(executor.size()).isOne();
+			executor.runAll();
+			assertThat(cache.stats().lastCleanup()).isNotNull();
+		}
 	}
 
 	@Test

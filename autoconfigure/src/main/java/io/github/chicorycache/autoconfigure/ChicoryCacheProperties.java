@@ -57,7 +57,7 @@ public class ChicoryCacheProperties {
 
 	/**
 	 * Interval between periodic cleanup passes, which apply the limits and remove the
-	 * temporary files of crashed writers.
+	 * temporary files of crashed writers. The first runs when the application starts.
 	 */
 	private Duration cleanupInterval = Duration.ofMinutes(10);
 

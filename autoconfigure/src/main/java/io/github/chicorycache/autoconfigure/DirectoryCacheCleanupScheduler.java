@@ -8,8 +8,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
- * Runs periodic cleanup passes of a {@link DirectoryCache} on a scheduler of its own that
- * starts and stops with the application context.
+ * Runs the cleanup passes of a {@link DirectoryCache} on a scheduler of its own that
+ * starts and stops with the application context: one when it starts, then one every
+ * interval.
  */
 public class DirectoryCacheCleanupScheduler implements SmartLifecycle {
 
@@ -35,10 +36,9 @@ public class DirectoryCacheCleanupScheduler implements SmartLifecycle {
 	@Override
 	public void start() {
 		this.scheduler.initialize();
-		// The cache runs a pass itself when it opens; the first scheduled one waits an
-		// interval.
-		this.scheduler.scheduleWithFixedDelay(this.cache::cleanup,
-				this.scheduler.getClock().instant().plus(this.interval), this.interval);
+		// The first pass runs now rather than when the cache opened: after the beans,
+		// a synchronous warm-up included, so that it takes no CPU from loading them.
+		this.scheduler.scheduleWithFixedDelay(this.cache::cleanup, this.scheduler.getClock().instant(), this.interval);
 		this.running = true;
 	}
 

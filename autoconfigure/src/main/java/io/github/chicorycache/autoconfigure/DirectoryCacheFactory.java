@@ -28,7 +28,9 @@ final class DirectoryCacheFactory {
 			.withMaxEntrySizeBytes(properties.getMaxEntrySize().toBytes())
 			.withTempFileMaxAge(properties.getTempFileMaxAge())
 			.withReadOnly(properties.isReadOnly())
-			.withAllowSharedDirectory(properties.isAllowSharedDirectory());
+			.withAllowSharedDirectory(properties.isAllowSharedDirectory())
+			// DirectoryCacheCleanupScheduler runs the first pass when the context starts.
+			.withCleanupOnOpen(false);
 		if (properties.getMaxEntries() != null) {
 			builder.withMaxEntries(properties.getMaxEntries());
 		}

@@ -51,7 +51,7 @@ class DirectoryCacheCleanupSchedulerTests {
 				assertThat(scheduler.isRunning()).isTrue();
 				assertThat(scheduler.getInterval()).isEqualTo(Duration.ofMillis(50));
 				DirectoryCache cache = context.getBean(DirectoryCache.class);
-				// the pass that the cache runs when it opens
+				// the pass that runs when the context starts
 				await().atMost(TIMEOUT).until(() -> cache.stats().lastCleanup() != null);
 				// an orphan that only a later pass can find
 				Path orphan = Files.writeString(root.resolve(DirectoryCache.TEMP_DIRECTORY).resolve("pid1-x.tmp"),
@@ -72,6 +72,21 @@ class DirectoryCacheCleanupSchedulerTests {
 		// the cache's own background thread ends with it too
 		newThreads(before, "chicory-cache-cleanup").forEach(DirectoryCacheCleanupSchedulerTests::join);
 		assertThat(newThreads(before, "chicory-cache-cleanup")).isEmpty();
+	}
+
+	@Test
+	void firstPassRunsWhenTheContextStartsOnTheSchedulerNotWhenTheCacheOpens() {
+		Set<Thread> before = Thread.getAllStackTraces().keySet();
+		this.contextRunner
+			.withPropertyValues("chicory.cache.directory=" + this.temp.resolve("cache"),
+					"chicory.cache.cleanup-interval=1h")
+			.run((context) -> {
+				DirectoryCache cache = context.getBean(DirectoryCache.class);
+				await().atMost(TIMEOUT).until(() -> cache.stats().lastCleanup() != null);
+				// the cache's own cleanup thread never started: no pass on opening
+				assertThat(Thread.getAllStackTraces().keySet()).noneMatch(
+						(thread) -> !before.contains(thread) && thread.getName().equals("chicory-cache-cleanup"));
+			});
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package io.github.chicorycache.directory;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 
 import io.github.chicorycache.spi.FaultRecorder;
@@ -29,13 +30,14 @@ public record DirectoryStore(EntryLayout layout, DirectoryOptions options, Direc
 	 * @param allowSharedDirectory whether a shared directory is accepted
 	 * @param executor the executor of background passes, or {@code null} for a thread of
 	 * its own
-	 * @param cleanupOnOpen whether to run a pass in the background at once
+	 * @param cleanupOnOpenDelay the delay of a pass in the background, or {@code null}
+	 * for none (see {@link BackgroundCleanup#requestAfter})
 	 * @param faults where failures are recorded
 	 * @return the parts
 	 * @throws io.github.chicorycache.CacheDirectoryException if the directory is refused
 	 */
 	public static DirectoryStore open(Path root, DirectoryOptions options, boolean allowSharedDirectory,
-			@Nullable Executor executor, boolean cleanupOnOpen, FaultRecorder faults) {
+			@Nullable Executor executor, @Nullable Duration cleanupOnOpenDelay, FaultRecorder faults) {
 		OwnerOnlyDirectories directories = new OwnerOnlyDirectories(root, allowSharedDirectory, faults);
 		EntryLayout layout = new EntryLayout(directories.openRoot(root, options.readOnly()));
 		DirectoryStatsCounter stats = new DirectoryStatsCounter(faults);
@@ -44,8 +46,8 @@ public record DirectoryStore(EntryLayout layout, DirectoryOptions options, Direc
 		CleanupPass pass = new CleanupPass(layout, options, stats, faults, remover);
 		BackgroundCleanup cleanup = new BackgroundCleanup(pass, executor, faults, layout.root());
 		EntryWriter writer = new EntryWriter(layout, directories, options, stats, faults, cleanup);
-		if (cleanupOnOpen) {
-			cleanup.request();
+		if (cleanupOnOpenDelay != null) {
+			cleanup.requestAfter(cleanupOnOpenDelay);
 		}
 		return new DirectoryStore(layout, options, stats, reader, writer, remover, cleanup);
 	}
