@@ -71,14 +71,14 @@ public final class EntryReader {
 		byte[] payload;
 		long fileSize = -1;
 		try {
-			String obstacle = NoFollow.obstacle(this.layout, file);
-			if (obstacle != null) {
+			NoFollow.Reached reached = NoFollow.reach(this.layout, file);
+			if (reached.obstacle() != null) {
 				this.stats.recordMiss();
 				this.faults.record(CacheFault.Kind.READ,
-						"Not reading " + file + ": " + obstacle + " (links are never followed)", null);
+						"Not reading " + file + ": " + reached.obstacle() + " (links are never followed)", null);
 				return null;
 			}
-			BasicFileAttributes attributes = NoFollow.attributes(file);
+			BasicFileAttributes attributes = reached.attributes();
 			if (attributes == null || !attributes.isRegularFile()) {
 				this.stats.recordMiss();
 				if (attributes != null) {

@@ -27,6 +27,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class NoFollow {
 
+	/** Compared by identity: a missing directory level, no obstacle. */
+	private static final String MISSING_LEVEL = new String("missing level");
+
 	private NoFollow() {
 	}
 
@@ -55,10 +58,33 @@ final class NoFollow {
 	 * @throws IOException if the attributes cannot be read
 	 */
 	static @Nullable String obstacle(EntryLayout layout, Path file) throws IOException {
+		String obstacle = levels(layout, file);
+		return (obstacle != MISSING_LEVEL) ? obstacle : null;
+	}
+
+	/**
+	 * Reaches a file of the cache: checks the directory levels as
+	 * {@link #obstacle(EntryLayout, Path)} does, then reads the file's attributes, unless
+	 * a level is missing (a miss then costs no second failed look, which the JDK reports
+	 * with an exception).
+	 * @param layout the layout, which knows the levels
+	 * @param file a file below the root
+	 * @return what was found
+	 * @throws IOException if the attributes cannot be read
+	 */
+	static Reached reach(EntryLayout layout, Path file) throws IOException {
+		String obstacle = levels(layout, file);
+		if (obstacle == MISSING_LEVEL) {
+			return Reached.NOTHING;
+		}
+		return (obstacle != null) ? new Reached(obstacle, null) : new Reached(null, attributes(file));
+	}
+
+	private static @Nullable String levels(EntryLayout layout, Path file) throws IOException {
 		for (Path directory : layout.directoriesOf(file)) {
 			BasicFileAttributes attributes = attributes(directory);
 			if (attributes == null) {
-				return null;
+				return MISSING_LEVEL;
 			}
 			if (!attributes.isDirectory()) {
 				return directory + " is " + kind(attributes) + ", not a directory";
@@ -105,6 +131,20 @@ final class NoFollow {
 	static void setLastModifiedTime(Path file, Instant time) throws IOException {
 		Files.getFileAttributeView(file, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
 			.setTimes(FileTime.from(time), null, null);
+	}
+
+	/**
+	 * A file of the cache as reached without following links.
+	 *
+	 * @param obstacle the first directory level that is a link or not a directory, or
+	 * {@code null}
+	 * @param attributes the attributes of the file, or {@code null} if it is missing or
+	 * there is an obstacle
+	 */
+	record Reached(@Nullable String obstacle, @Nullable BasicFileAttributes attributes) {
+
+		static final Reached NOTHING = new Reached(null, null);
+
 	}
 
 }
