@@ -33,9 +33,10 @@ import org.jspecify.annotations.Nullable;
  * break a compilation (a failed get is a miss, a failed put a no-op, both counted and
  * logged once per kind; only invalid keys throw).
  * <p>
- * A cleanup pass runs in the background when the cache opens and whenever a put crosses a
- * limit; periodic passes are up to the owner of the cache. {@link #close()} stops the
- * background work. A facade over {@code io.github.chicorycache.directory}.
+ * A cleanup pass runs in the background shortly after the cache opens
+ * ({@link Builder#withCleanupOnOpenDelay(Duration)}) and whenever a put crosses a limit;
+ * periodic passes are up to the owner of the cache. {@link #close()} stops the background
+ * work. A facade over {@code io.github.chicorycache.directory}.
  */
 public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 
@@ -210,8 +211,9 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 	}
 
 	/**
-	 * Stops background cleanup. The cache keeps answering gets afterwards; puts are
-	 * ignored.
+	 * Stops background cleanup; the opening cleanup pass, if it is still waiting for its
+	 * delay ({@link Builder#withCleanupOnOpenDelay(Duration)}), runs now on the calling
+	 * thread. The cache keeps answering gets afterwards; puts are ignored.
 	 */
 	@Override
 	public void close() {
@@ -425,11 +427,12 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 		 * Sets how long after opening that pass runs when the cache runs its passes on a
 		 * thread of its own (default
 		 * {@link DirectoryCache#DEFAULT_CLEANUP_ON_OPEN_DELAY}): a process opens its
-		 * cache as it starts, and a pass then would take CPU from that start. Until the
-		 * pass, the entry count and size in the statistics cover only this process's
-		 * writes. An {@link #withExecutor(Executor) executor of your own} gets the pass
-		 * at once and decides when it runs. Passes that puts over a limit ask for run at
-		 * once either way.
+		 * cache as it starts, and a pass then would take CPU from that start. The pass
+		 * runs earlier when this process stores an entry, and at
+		 * {@link DirectoryCache#close()} if it has not run by then. Until it runs, the
+		 * entry count and size in the statistics, against which a put is checked for the
+		 * limits, cover only this process's writes. An {@link #withExecutor(Executor)
+		 * executor of your own} gets the pass at once and decides when it runs.
 		 * @param delay the delay, zero for none
 		 * @return this builder
 		 */
@@ -445,7 +448,8 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 		/**
 		 * Sets the executor for background cleanup passes. By default the cache owns a
 		 * single daemon thread, which {@link DirectoryCache#close()} stops; an executor
-		 * given here is not shut down by the cache.
+		 * given here is not shut down by the cache, and gets the opening pass at once
+		 * (without {@link #withCleanupOnOpenDelay(Duration) the delay}).
 		 * @param executor the executor
 		 * @return this builder
 		 */

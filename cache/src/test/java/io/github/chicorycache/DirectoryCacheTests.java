@@ -580,13 +580,22 @@ class DirectoryCacheTests {
 	}
 
 	@Test
-	void cleanupOnOpenWaitsForItsDelayOnTheOwnThreadAndCloseDropsIt() throws InterruptedException {
+	void cleanupOnOpenWaitsForItsDelayOnTheOwnThreadAndRunsAtCloseIfStillDue() throws InterruptedException {
 		Path root = this.temp.resolve("cache");
-		try (DirectoryCache cache = direct(root).build()) {
-			cache.putIfAbsent(CacheFixtures.key(1), new byte[10]);
+		try (DirectoryCache cache = direct(root).withMaxEntries(2).build()) {
+			for (int i = 0; i < 2; i++) {
+				cache.putIfAbsent(CacheFixtures.key(i), new byte[10]);
+			}
+		}
+		// a third entry, written by another process: the limit is crossed on disk only
+		try (DirectoryCache cache = direct(root).withCleanupOnOpen(false).build()) {
+			cache.putIfAbsent(CacheFixtures.key(2), new byte[10]);
 		}
 		List<Thread> before = cleanupThreads();
-		DirectoryCache cache = DirectoryCache.builder(root).withCleanupOnOpenDelay(Duration.ofHours(1)).build();
+		DirectoryCache cache = DirectoryCache.builder(root)
+			.withMaxEntries(2)
+			.withCleanupOnOpenDelay(Duration.ofHours(1))
+			.build();
 		List<Thread> owned = cleanupThreads();
 		owned.removeAll(before);
 		// the thread waits for the pass's time; the first get does not wait for anything
@@ -594,10 +603,43 @@ class DirectoryCacheTests {
 		assertThat(cache.get(CacheFixtures.key(1))).hasSize(10);
 		assertThat(cache.stats().lastCleanup()).isNull();
 		assertThat(cache.stats().entryCount()).isZero();
+		assertThat(CacheFixtures.entryFiles(root)).hasSize(3);
+		// a process that closes before the delay still applies the limits once
 		cache.close();
 		owned.get(0).join(30_000);
 		assertThat(owned.get(0).isAlive()).isFalse();
-		assertThat(cache.stats().lastCleanup()).isNull();
+		assertThat(cache.stats().lastCleanup()).isNotNull();
+		assertThat(CacheFixtures.entryFiles(root)).hasSizeLessThanOrEqualTo(2);
+		cache.close();
+	}
+
+	@Test
+	void aStoreRunsTheOpeningPassThatWaitsAndNoPassRunsAfterClose() {
+		Path root = this.temp.resolve("cache");
+		try (DirectoryCache cache = direct(root).build()) {
+			for (int i = 0; i < 10; i++) {
+				cache.putIfAbsent(CacheFixtures.key(i), new byte[10]);
+			}
+		}
+		DirectoryCache cache = DirectoryCache.builder(root)
+			.withMaxEntries(10)
+			.withCleanupOnOpenDelay(Duration.ofHours(1))
+			.build();
+		try {
+			// under the limit by this process's count, over it on disk
+			cache.putIfAbsent(CacheFixtures.key(10), new byte[10]);
+			Await.await("the opening pass the store asked for", 30_000, () -> cache.stats().lastCleanup() != null);
+			assertThat(cache.stats().lastCleanup().entriesBefore()).isEqualTo(11);
+			Await.await("its evictions", 30_000, () -> CacheFixtures.entryFiles(root).size() <= 10);
+		}
+		finally {
+			cache.close();
+		}
+		CleanupResult last = cache.stats().lastCleanup();
+		// the opening pass ran: closing runs none, and neither does a put after close
+		cache.putIfAbsent(CacheFixtures.key(11), new byte[10]);
+		cache.close();
+		assertThat(cache.stats().lastCleanup()).isSameAs(last);
 	}
 
 	@Test
@@ -616,12 +658,77 @@ class DirectoryCacheTests {
 	}
 
 	@Test
-	void cleanupOnOpenDelayIsCheckedAndGoesToAGivenExecutorAtOnce() {
+	void errorInABackgroundPassIsRecordedAsAFault() {
+		Path root = this.temp.resolve("cache");
+		java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+		// fails once, in the pass; the fault's time is read after
+		Clock failing = new Clock() {
+
+			@Override
+			public ZoneOffset getZone() {
+				return ZoneOffset.UTC;
+			}
+
+			@Override
+			public Clock withZone(java.time.ZoneId zone) {
+				return this;
+			}
+
+			@Override
+			public Instant instant() {
+				if (Thread.currentThread().getName().equals("chicory-cache-cleanup")
+						&& failed.compareAndSet(false, true)) {
+					throw new AssertionError("clock failure in the pass");
+				}
+				return NOW;
+			}
+
+		};
+		try (DirectoryCache cache = DirectoryCache.builder(root)
+			.withClock(failing)
+			.withCleanupOnOpenDelay(Duration.ZERO)
+			.build()) {
+			Await.await("the failed pass's fault", 30_000, () -> cache.stats().faults() > 0);
+			CacheFault fault = cache.stats().lastFault();
+			assertThat(fault).isNotNull();
+			assertThat(fault.kind()).isEqualTo(CacheFault.Kind.CLEANUP);
+		}
+	}
+
+	@Test
+	void aDelayOfCenturiesDoesNotOverflow() {
+		try (DirectoryCache cache = DirectoryCache.builder(this.temp.resolve("cache"))
+			.withCleanupOnOpenDelay(java.time.temporal.ChronoUnit.FOREVER.getDuration())
+			.build()) {
+			assertThat(cache.stats().lastCleanup()).isNull();
+		}
+	}
+
+	@Test
+	void cleanupOnOpenRunsOnTheOwnThreadAfterItsDelay() {
+		Path root = this.temp.resolve("cache");
+		try (DirectoryCache cache = direct(root).build()) {
+			cache.putIfAbsent(CacheFixtures.key(1), new byte[10]);
+		}
+		try (DirectoryCache cache = DirectoryCache.builder(root)
+			.withCleanupOnOpenDelay(Duration.ofMillis(200))
+			.build()) {
+			Await.await("the opening pass", 30_000, () -> cache.stats().lastCleanup() != null);
+			assertThat(cache.stats().entryCount()).isOne();
+		}
+	}
+
+	@Test
+	void cleanupOnOpenDelayIsChecked() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> DirectoryCache.builder(this.temp).withCleanupOnOpenDelay(Duration.ofMillis(-1)))
 			.withMessageContaining("must not be negative");
 		assertThatExceptionOfType(NullPointerException.class)
 			.isThrownBy(() -> DirectoryCache.builder(this.temp).withCleanupOnOpenDelay(null));
+	}
+
+	@Test
+	void givenExecutorGetsTheOpeningPassAtOnceWhateverTheDelay() {
 		CacheFixtures.QueueingExecutor executor = new CacheFixtures.QueueingExecutor();
 		try (DirectoryCache cache = DirectoryCache.builder(this.temp.resolve("cache"))
 			.withExecutor(executor)

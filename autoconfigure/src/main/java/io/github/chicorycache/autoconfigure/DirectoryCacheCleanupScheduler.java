@@ -36,8 +36,10 @@ public class DirectoryCacheCleanupScheduler implements SmartLifecycle {
 	@Override
 	public void start() {
 		this.scheduler.initialize();
-		// The first pass runs now rather than when the cache opened: after the beans,
-		// a synchronous warm-up included, so that it takes no CPU from loading them.
+		// The first pass runs now rather than when the cache opened: after the beans and
+		// a
+		// synchronous warm-up, so that it takes no CPU from the modules they load (an
+		// asynchronous warm-up, or modules loaded later, may still run beside it).
 		this.scheduler.scheduleWithFixedDelay(this.cache::cleanup, this.scheduler.getClock().instant(), this.interval);
 		this.running = true;
 	}
@@ -46,6 +48,16 @@ public class DirectoryCacheCleanupScheduler implements SmartLifecycle {
 	public void stop() {
 		this.scheduler.shutdown();
 		this.running = false;
+	}
+
+	/**
+	 * Starts right after the warm-up ({@link ChicoryCacheWarmup#PHASE}) and before the
+	 * web server, so that the first pass has counted the directory, as a rule, before the
+	 * port accepts requests.
+	 */
+	@Override
+	public int getPhase() {
+		return ChicoryCacheWarmup.PHASE + 1;
 	}
 
 	@Override

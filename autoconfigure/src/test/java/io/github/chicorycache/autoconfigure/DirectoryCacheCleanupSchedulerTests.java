@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.SmartLifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -87,6 +88,16 @@ class DirectoryCacheCleanupSchedulerTests {
 				assertThat(Thread.getAllStackTraces().keySet()).noneMatch(
 						(thread) -> !before.contains(thread) && thread.getName().equals("chicory-cache-cleanup"));
 			});
+	}
+
+	@Test
+	void schedulerStartsAfterTheWarmupAndBeforeTheWebServer() {
+		try (DirectoryCache cache = DirectoryCache.builder(this.temp).withCleanupOnOpen(false).build()) {
+			DirectoryCacheCleanupScheduler scheduler = new DirectoryCacheCleanupScheduler(cache, Duration.ofMinutes(1));
+			assertThat(scheduler.getPhase()).isGreaterThan(ChicoryCacheWarmup.PHASE)
+				// the phase at which Spring Boot starts the web server
+				.isLessThan(SmartLifecycle.DEFAULT_PHASE - 2048);
+		}
 	}
 
 	@Test

@@ -61,9 +61,16 @@ public final class EntryWriter {
 		if (this.options.readOnly() || this.cleanup.isClosed()) {
 			return;
 		}
-		if (store(namespace, key, data)
-				&& EvictionPlanner.exceeded(this.options.limits(), this.stats.entryCount(), this.stats.totalBytes())) {
+		if (!store(namespace, key, data)) {
+			return;
+		}
+		if (EvictionPlanner.exceeded(this.options.limits(), this.stats.entryCount(), this.stats.totalBytes())) {
 			this.cleanup.request();
+		}
+		else {
+			// Until the opening pass has counted what is on disk, the count above covers
+			// this process's puts only.
+			this.cleanup.requestIfOpeningPassDue();
 		}
 	}
 

@@ -27,9 +27,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class NoFollow {
 
-	/** Compared by identity: a missing directory level, no obstacle. */
-	private static final String MISSING_LEVEL = new String("missing level");
-
 	private NoFollow() {
 	}
 
@@ -58,8 +55,8 @@ final class NoFollow {
 	 * @throws IOException if the attributes cannot be read
 	 */
 	static @Nullable String obstacle(EntryLayout layout, Path file) throws IOException {
-		String obstacle = levels(layout, file);
-		return (obstacle != MISSING_LEVEL) ? obstacle : null;
+		Reached stopped = levels(layout, file);
+		return (stopped != null) ? stopped.obstacle() : null;
 	}
 
 	/**
@@ -73,21 +70,23 @@ final class NoFollow {
 	 * @throws IOException if the attributes cannot be read
 	 */
 	static Reached reach(EntryLayout layout, Path file) throws IOException {
-		String obstacle = levels(layout, file);
-		if (obstacle == MISSING_LEVEL) {
-			return Reached.NOTHING;
-		}
-		return (obstacle != null) ? new Reached(obstacle, null) : new Reached(null, attributes(file));
+		Reached stopped = levels(layout, file);
+		return (stopped != null) ? stopped : new Reached(null, attributes(file));
 	}
 
-	private static @Nullable String levels(EntryLayout layout, Path file) throws IOException {
+	/**
+	 * Checks the directory levels of a file of the cache.
+	 * @return where the levels stop the way to the file (at a missing level, or an
+	 * obstacle), or {@code null} if every level is a real directory
+	 */
+	private static @Nullable Reached levels(EntryLayout layout, Path file) throws IOException {
 		for (Path directory : layout.directoriesOf(file)) {
 			BasicFileAttributes attributes = attributes(directory);
 			if (attributes == null) {
-				return MISSING_LEVEL;
+				return Reached.NOTHING;
 			}
 			if (!attributes.isDirectory()) {
-				return directory + " is " + kind(attributes) + ", not a directory";
+				return new Reached(directory + " is " + kind(attributes) + ", not a directory", null);
 			}
 		}
 		return null;
@@ -136,8 +135,8 @@ final class NoFollow {
 	/**
 	 * A file of the cache as reached without following links.
 	 *
-	 * @param obstacle the first directory level that is a link or not a directory, or
-	 * {@code null}
+	 * @param obstacle a description of the first directory level that is a link or not a
+	 * directory, or {@code null}
 	 * @param attributes the attributes of the file, or {@code null} if it is missing or
 	 * there is an obstacle
 	 */

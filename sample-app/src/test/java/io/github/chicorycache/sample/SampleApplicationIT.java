@@ -49,6 +49,12 @@ class SampleApplicationIT {
 		try (Sample first = start(cache, "first")) {
 			this.readme.assertLogged("log-first-start", first.log());
 			first.awaitStored(2);
+			// The scheduler's first pass may have counted the directory while the writer
+			// stored: a pass now counts both entries, as the README's report shows.
+			HttpResponse<byte[]> cleanup = first.send(HttpRequest.newBuilder(first.uri("/actuator/chicorycache"))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"cleanup\"}")));
+			assertThat(cleanup.statusCode()).isEqualTo(200);
 			assertThat(first.log()).contains("Module wat2wasm").contains("compiled code from COMPILER");
 			// in the README's order, before anything else touches the cache
 			for (String example : List.of("report", "entries", "absent-entry", "invalid-key", "invalid-limit",
