@@ -283,7 +283,11 @@ public final class CachingCompiler {
 	public String namespace() {
 		String namespace = this.namespace;
 		if (namespace == null) {
-			namespace = this.namespaces.of(customizedBuilder(EmptyModule.MODULE));
+			// Without customizers, no builder: a hit then never initializes the compiler.
+			namespace = this.customizers.isEmpty() ? this.namespaces.ofUncustomized() : null;
+			if (namespace == null) {
+				namespace = this.namespaces.of(customizedBuilder(EmptyModule.MODULE));
+			}
 			this.namespace = namespace;
 		}
 		return namespace;

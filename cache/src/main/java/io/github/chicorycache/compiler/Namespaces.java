@@ -81,7 +81,22 @@ public final class Namespaces {
 	 * @return the namespace
 	 */
 	public String of(MachineFactoryCompiler.Builder builder) {
-		Map<String, String> options = ChicoryInternals.compilerOptions(builder);
+		return of(ChicoryInternals.compilerOptions(builder));
+	}
+
+	/**
+	 * Returns the namespace of modules compiled with the options of a builder no one
+	 * customized, without making one (see
+	 * {@link ChicoryInternals#uncustomizedCompilerOptions()}): the same as
+	 * {@link #of(MachineFactoryCompiler.Builder)} gives for such a builder.
+	 * @return the namespace, or {@code null} if it takes a builder to know it
+	 */
+	public @Nullable String ofUncustomized() {
+		Map<String, String> options = ChicoryInternals.uncustomizedCompilerOptions();
+		return (options != null) ? of(options) : null;
+	}
+
+	private String of(@Nullable Map<String, String> options) {
 		if (options == null) {
 			return "chicory-" + this.version + "-" + UNREADABLE_OPTIONS;
 		}

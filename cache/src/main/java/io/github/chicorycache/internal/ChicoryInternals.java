@@ -85,6 +85,12 @@ public final class ChicoryInternals {
 			"maxFunctionsPerClass", String.valueOf(1024 * 12), "interpreterFallback", InterpreterFallback.WARN.name(),
 			"interpretedFunctions", "[]");
 
+	/**
+	 * The Chicory version whose builders were checked to hold nothing but
+	 * {@link #DEFAULTS} before customization ({@code ChicoryInternalsTests}).
+	 */
+	static final String DEFAULTS_CHECKED_FOR = "1.7.5";
+
 	private static final AtomicBoolean warnedUnreadableOptions = new AtomicBoolean();
 
 	/**
@@ -340,6 +346,18 @@ public final class ChicoryInternals {
 			}
 			return null;
 		}
+	}
+
+	/**
+	 * Returns the options of a {@link MachineFactoryCompiler.Builder} no one customized,
+	 * as {@link #compilerOptions} reads them, without making one: making a builder
+	 * initializes Chicory's compiler and ASM, tens of classes that a cache hit needs
+	 * nowhere else. Known only for the Chicory version whose builders were checked.
+	 * @return the options by name, in a stable order, or {@code null} if this Chicory
+	 * version was not checked
+	 */
+	public static @Nullable Map<String, String> uncustomizedCompilerOptions() {
+		return DEFAULTS_CHECKED_FOR.equals(VERSION) ? new TreeMap<>(DEFAULTS) : null;
 	}
 
 	private static void collect(Object target, Map<String, String> options) throws IllegalAccessException {

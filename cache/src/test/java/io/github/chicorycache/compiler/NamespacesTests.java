@@ -36,6 +36,13 @@ class NamespacesTests {
 	}
 
 	@Test
+	void theNamespaceOfUncustomizedOptionsIsTheOneOfAnUncustomizedBuilder() {
+		Namespaces namespaces = new Namespaces(null, this.faults);
+		assertThat(namespaces.ofUncustomized()).isNotNull()
+			.isEqualTo(namespaces.of(MachineFactoryCompiler.builder(parse(small(1)))));
+	}
+
+	@Test
 	void withoutCacheThereIsNoStore() {
 		assertThat(new Namespaces(null, this.faults).store("chicory-1-0123456789abcdef")).isNull();
 	}

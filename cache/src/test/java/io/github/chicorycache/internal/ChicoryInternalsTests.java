@@ -87,6 +87,17 @@ class ChicoryInternalsTests {
 	}
 
 	@Test
+	void theOptionsOfAnUncustomizedBuilderAreKnownWithoutOneForThisChicory() {
+		assertThat(ChicoryInternals.chicoryVersion())
+			.as("a new Chicory: check that its builders hold only DEFAULTS, then update DEFAULTS_CHECKED_FOR")
+			.isEqualTo(ChicoryInternals.DEFAULTS_CHECKED_FOR);
+		for (byte[] module : List.of(WasmModuleWriter.functions(1, 1), WasmModuleWriter.functions(40, 3))) {
+			assertThat(ChicoryInternals.uncustomizedCompilerOptions()).isEqualTo(ChicoryInternals
+				.compilerOptions(com.dylibso.chicory.compiler.MachineFactoryCompiler.builder(Parser.parse(module))));
+		}
+	}
+
+	@Test
 	void readsTheBuildersOptions() {
 		assertThat(ChicoryInternals.compilerOptions(com.dylibso.chicory.compiler.MachineFactoryCompiler
 			.builder(Parser.parse(WasmModuleWriter.functions(1, 1)))
