@@ -10,6 +10,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
@@ -580,17 +584,9 @@ class DirectoryCacheTests {
 	}
 
 	@Test
-	void cleanupOnOpenWaitsForItsDelayOnTheOwnThreadAndRunsAtCloseIfStillDue() throws InterruptedException {
-		Path root = this.temp.resolve("cache");
-		try (DirectoryCache cache = direct(root).withMaxEntries(2).build()) {
-			for (int i = 0; i < 2; i++) {
-				cache.putIfAbsent(CacheFixtures.key(i), new byte[10]);
-			}
-		}
-		// a third entry, written by another process: the limit is crossed on disk only
-		try (DirectoryCache cache = direct(root).withCleanupOnOpen(false).build()) {
-			cache.putIfAbsent(CacheFixtures.key(2), new byte[10]);
-		}
+	void cleanupOnOpenWaitsForItsDelayOnTheOwnThreadAndAProcessThatOnlyReadLeavesItToTheNext()
+			throws InterruptedException {
+		Path root = overLimitOnDisk();
 		List<Thread> before = cleanupThreads();
 		DirectoryCache cache = DirectoryCache.builder(root)
 			.withMaxEntries(2)
@@ -603,14 +599,101 @@ class DirectoryCacheTests {
 		assertThat(cache.get(CacheFixtures.key(1))).hasSize(10);
 		assertThat(cache.stats().lastCleanup()).isNull();
 		assertThat(cache.stats().entryCount()).isZero();
-		assertThat(CacheFixtures.entryFiles(root)).hasSize(3);
-		// a process that closes before the delay still applies the limits once
 		cache.close();
 		owned.get(0).join(30_000);
 		assertThat(owned.get(0).isAlive()).isFalse();
-		assertThat(cache.stats().lastCleanup()).isNotNull();
-		assertThat(CacheFixtures.entryFiles(root)).hasSizeLessThanOrEqualTo(2);
+		assertThat(cache.stats().lastCleanup()).isNull();
+		assertThat(CacheFixtures.entryFiles(root)).hasSize(3);
+	}
+
+	@Test
+	void aProcessThatStoredRunsTheOpeningPassAtCloseIfItDidNotRunAndStoresAskForItOnce() {
+		Path root = overLimitOnDisk();
+		CacheFixtures.QueueingExecutor executor = new CacheFixtures.QueueingExecutor();
+		DirectoryCache cache = DirectoryCache.builder(root).withExecutor(executor).withMaxEntries(2).build();
+		assertThat(executor.size()).isOne();
+		for (int i = 10; i < 13; i++) {
+			// under the limit by this process's count
+			cache.putIfAbsent(CacheFixtures.key(i), new byte[10]);
+		}
+		// the opening pass is still pending: no other
+		assertThat(executor.size()).isOne();
 		cache.close();
+		assertThat(cache.stats().lastCleanup()).isNotNull();
+		assertThat(cache.stats().lastCleanup().entriesBefore()).isEqualTo(6);
+		assertThat(CacheFixtures.entryFiles(root)).hasSizeLessThanOrEqualTo(2);
+		// the pass the executor still holds finds the cache closed
+		executor.runAll();
+	}
+
+	@Test
+	void anOpeningPassThatGivesUpForCloseIsRunByCloseIfThisProcessStored() throws Exception {
+		Path root = overLimitOnDisk();
+		CountDownLatch inPass = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		ExecutorService executor = Executors.newSingleThreadExecutor((task) -> new Thread(task, "test-cleanup"));
+		Clock held = new Clock() {
+
+			@Override
+			public ZoneOffset getZone() {
+				return ZoneOffset.UTC;
+			}
+
+			@Override
+			public Clock withZone(java.time.ZoneId zone) {
+				return this;
+			}
+
+			@Override
+			public Instant instant() {
+				if (Thread.currentThread().getName().equals("test-cleanup") && inPass.getCount() > 0) {
+					inPass.countDown();
+					try {
+						release.await();
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
+				return Instant.now();
+			}
+
+		};
+		try {
+			DirectoryCache cache = DirectoryCache.builder(root)
+				.withExecutor(executor)
+				.withClock(held)
+				.withMaxEntries(2)
+				.build();
+			assertThat(inPass.await(30, TimeUnit.SECONDS)).isTrue();
+			cache.putIfAbsent(CacheFixtures.key(10), new byte[10]);
+			Thread closing = new Thread(cache::close, "test-close");
+			closing.start();
+			// close() waits for the pass, which then finds the cache closed and gives up
+			Await.await("close waiting for the pass", 30_000, () -> closing.getState() == Thread.State.TIMED_WAITING);
+			release.countDown();
+			closing.join(30_000);
+			assertThat(closing.isAlive()).isFalse();
+			assertThat(cache.stats().lastCleanup()).isNotNull();
+			assertThat(CacheFixtures.entryFiles(root)).hasSizeLessThanOrEqualTo(2);
+		}
+		finally {
+			release.countDown();
+			executor.shutdownNow();
+		}
+	}
+
+	/**
+	 * Three entries where the tests open caches with a limit of two.
+	 */
+	private Path overLimitOnDisk() {
+		Path root = this.temp.resolve("cache");
+		try (DirectoryCache cache = direct(root).withCleanupOnOpen(false).build()) {
+			for (int i = 0; i < 3; i++) {
+				cache.putIfAbsent(CacheFixtures.key(i), new byte[10]);
+			}
+		}
+		return root;
 	}
 
 	@Test

@@ -61,9 +61,14 @@ public final class ChicoryCacheAutoConfiguration {
 		ChicoryCachePropertiesValidator.validate(properties, environment);
 		ChicoryCompiler.Builder builder = ChicoryCompiler.builder()
 			.withCache(properties.isEnabled() ? cache.getIfUnique() : null)
-			.withCustomizer(new CompilerPropertiesCustomizer(properties.getCompiler()))
 			.withMemoryMaxEntries(properties.getMemory().getMaxEntries())
 			.withMemoryMaxBytes(properties.getMemory().getMaxSize().toBytes());
+		ChicoryCacheProperties.Compiler compiler = properties.getCompiler();
+		if (compiler.getInterpreterFallback() != null || compiler.getMaxFunctionsPerClass() != null) {
+			// Only then: a compiler without customizers needs no builder for its
+			// namespace.
+			builder.withCustomizer(new CompilerPropertiesCustomizer(compiler));
+		}
 		customizers.orderedStream().forEach(builder::withCustomizer);
 		listeners.orderedStream().forEach(builder::withListener);
 		return builder.build();

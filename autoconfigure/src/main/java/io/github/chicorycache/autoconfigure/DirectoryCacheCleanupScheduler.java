@@ -37,8 +37,7 @@ public class DirectoryCacheCleanupScheduler implements SmartLifecycle {
 	public void start() {
 		this.scheduler.initialize();
 		// The first pass runs now rather than when the cache opened: after the beans and
-		// a
-		// synchronous warm-up, so that it takes no CPU from the modules they load (an
+		// a synchronous warm-up, so that it takes no CPU from the modules they load (an
 		// asynchronous warm-up, or modules loaded later, may still run beside it).
 		this.scheduler.scheduleWithFixedDelay(this.cache::cleanup, this.scheduler.getClock().instant(), this.interval);
 		this.running = true;

@@ -95,7 +95,8 @@ class DirectoryCacheCleanupSchedulerTests {
 		try (DirectoryCache cache = DirectoryCache.builder(this.temp).withCleanupOnOpen(false).build()) {
 			DirectoryCacheCleanupScheduler scheduler = new DirectoryCacheCleanupScheduler(cache, Duration.ofMinutes(1));
 			assertThat(scheduler.getPhase()).isGreaterThan(ChicoryCacheWarmup.PHASE)
-				// the phase at which Spring Boot starts the web server
+				// WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE: where the web
+				// server starts
 				.isLessThan(SmartLifecycle.DEFAULT_PHASE - 2048);
 		}
 	}

@@ -21,13 +21,14 @@ import org.jspecify.annotations.Nullable;
  * one pending at a time), or on the caller's thread; never two at once in one process.
  * Owns the executor unless given one, and stops background work on {@link #close()}.
  * <p>
- * On its own thread, the pass of a cache that just opened waits a little
- * ({@link #requestAfter(Duration)}): a process opens its cache as it starts, and on a
- * small machine a pass then takes CPU from the start it is meant to speed up
+ * On its own thread, the opening pass of a cache waits a little
+ * ({@link #requestOpeningPass(Duration)}): a process opens its cache as it starts, and on
+ * a small machine a pass then takes CPU from the start it is meant to speed up
  * (milliseconds from a module's bytes to its machine factory on a hit, see the
  * benchmarks). It runs earlier when the process stores an entry (a compilation took far
- * longer), and at {@link #close()} if it is still due, so that a process that lives
- * shorter than the delay still applies the limits to what is on disk.
+ * longer); and a process that stored and closes before it ran, or before it finished,
+ * runs it at {@link #close()}, so that what it stored is held to the limits. A process
+ * that only read leaves it to the next.
  */
 public final class BackgroundCleanup implements AutoCloseable {
 
@@ -45,7 +46,10 @@ public final class BackgroundCleanup implements AutoCloseable {
 
 	private final AtomicBoolean pending = new AtomicBoolean();
 
+	/** Whether no pass has run to its end since the cache opened with a pass to run. */
 	private final AtomicBoolean openingPassDue = new AtomicBoolean();
+
+	private volatile boolean stored;
 
 	private volatile boolean closed;
 
@@ -73,32 +77,32 @@ public final class BackgroundCleanup implements AutoCloseable {
 
 	/**
 	 * Asks for the opening pass: in the background after a delay if the executor is the
-	 * runner's own, earlier if {@link #requestIfOpeningPassDue()} is called first, and at
-	 * {@link #close()} if it has not run by then; a given executor gets the pass at once
-	 * and decides when it runs. Any pass that runs meanwhile is the opening pass.
+	 * runner's own, at once if it was given (it decides when the pass runs); earlier when
+	 * {@link #recordStore()} comes first. Any pass that runs to its end meanwhile is the
+	 * opening pass.
 	 * @param delay the delay
 	 */
-	void requestAfter(Duration delay) {
+	void requestOpeningPass(Duration delay) {
+		this.openingPassDue.set(true);
 		if (this.ownedExecutor == null || delay.isZero()) {
 			request();
 			return;
 		}
-		this.openingPassDue.set(true);
-		try {
-			// Saturates: a delay of centuries is no overflow.
-			this.ownedExecutor.schedule(this::requestIfOpeningPassDue, TimeUnit.NANOSECONDS.convert(delay),
-					TimeUnit.NANOSECONDS);
-		}
-		catch (RejectedExecutionException ex) {
-			// closed meanwhile, and close runs the pass
-		}
+		// Saturates: a delay of centuries is no overflow.
+		this.ownedExecutor.schedule(this::requestIfOpeningPassDue, TimeUnit.NANOSECONDS.convert(delay),
+				TimeUnit.NANOSECONDS);
 	}
 
 	/**
-	 * Asks for a pass in the background if the opening pass is still due: when the delay
-	 * is over, or when this process stores an entry.
+	 * Records that this process stored an entry: the opening pass, if it has not run,
+	 * runs now, since the count of entries covers this process's puts only until it has.
 	 */
-	void requestIfOpeningPassDue() {
+	void recordStore() {
+		this.stored = true;
+		requestIfOpeningPassDue();
+	}
+
+	private void requestIfOpeningPassDue() {
 		if (this.openingPassDue.get()) {
 			request();
 		}
@@ -113,7 +117,6 @@ public final class BackgroundCleanup implements AutoCloseable {
 		}
 		try {
 			this.executor.execute(() -> {
-				this.pending.set(false);
 				try {
 					runInBackground();
 				}
@@ -151,8 +154,9 @@ public final class BackgroundCleanup implements AutoCloseable {
 	public CleanupResult clear() {
 		this.lock.lock();
 		try {
+			CleanupResult result = this.pass.clear();
 			this.openingPassDue.set(false);
-			return this.pass.clear();
+			return result;
 		}
 		finally {
 			this.lock.unlock();
@@ -169,8 +173,9 @@ public final class BackgroundCleanup implements AutoCloseable {
 
 	/**
 	 * Stops background work: a pass in progress gives up, no new one starts, and an
-	 * executor of its own is shut down. The opening pass, if it is still due, runs now on
-	 * the calling thread.
+	 * executor of its own is shut down. If this process stored entries and the opening
+	 * pass has not run to its end, it runs now on the calling thread (an interrupt stops
+	 * it).
 	 */
 	@Override
 	public void close() {
@@ -184,20 +189,32 @@ public final class BackgroundCleanup implements AutoCloseable {
 				Thread.currentThread().interrupt();
 			}
 		}
-		if (this.openingPassDue.get()) {
+		if (this.stored) {
 			runOpeningPassOnClose();
 		}
 	}
 
 	private void runOpeningPassOnClose() {
-		this.lock.lock();
+		try {
+			// A background pass stuck in a hung file system must not hang close().
+			if (!this.lock.tryLock(10, TimeUnit.SECONDS)) {
+				return;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return;
+		}
 		try {
 			if (this.openingPassDue.getAndSet(false)) {
-				this.pass.run(() -> false);
+				this.pass.run(() -> Thread.currentThread().isInterrupted());
 			}
 		}
 		catch (RuntimeException | Error ex) {
 			this.faults.record(CacheFault.Kind.CLEANUP, "Cleanup of " + this.root + " failed", ex);
+			if (ex instanceof VirtualMachineError error) {
+				throw error;
+			}
 		}
 		finally {
 			this.lock.unlock();
@@ -207,9 +224,15 @@ public final class BackgroundCleanup implements AutoCloseable {
 	private void runInBackground() {
 		this.lock.lock();
 		try {
-			if (!this.closed) {
-				this.openingPassDue.set(false);
-				this.pass.run(() -> this.closed);
+			// Cleared under the lock: a request while a pass waits for it needs no other.
+			this.pending.set(false);
+			if (this.closed) {
+				return;
+			}
+			boolean opening = this.openingPassDue.getAndSet(false);
+			if (this.pass.run(() -> this.closed) == null && opening) {
+				// Gave up for close(), which runs it if this process stored.
+				this.openingPassDue.set(true);
 			}
 		}
 		finally {

@@ -64,6 +64,7 @@ final class CleanupPass {
 	 * @return what the pass did, or {@code null} if it gave up
 	 */
 	@Nullable CleanupResult run(BooleanSupplier stop) {
+		DirectoryStatsCounter.PutMark mark = this.stats.putMark();
 		Instant startedAt = this.options.clock().instant();
 		long start = System.nanoTime();
 		boolean writable = !this.options.readOnly();
@@ -100,7 +101,7 @@ final class CleanupPass {
 		}
 		CleanupResult result = new CleanupResult(startedAt, Duration.ofNanos(System.nanoTime() - start), entriesBefore,
 				bytesBefore, evicted, bytesFreed, sweep.deleted(), entries, bytes);
-		this.stats.recordCleanup(result);
+		this.stats.recordCleanup(result, mark);
 		return result;
 	}
 
@@ -111,6 +112,7 @@ final class CleanupPass {
 	 */
 	CleanupResult clear() {
 		this.remover.requireWritable();
+		DirectoryStatsCounter.PutMark mark = this.stats.putMark();
 		Instant startedAt = this.options.clock().instant();
 		long start = System.nanoTime();
 		DirectoryScanner.Scan scan = Objects.requireNonNull(this.scanner.scan(() -> false, startedAt));
@@ -129,7 +131,7 @@ final class CleanupPass {
 				bytesLeft += file.size();
 			}
 		}
-		this.stats.reconcile(left, bytesLeft);
+		this.stats.reconcile(left, bytesLeft, mark);
 		long bytesBefore = scan.entries().stream().mapToLong(EntryFile::size).sum();
 		return new CleanupResult(startedAt, Duration.ofNanos(System.nanoTime() - start), scan.entries().size(),
 				bytesBefore, Map.of(EvictionCause.MANUAL, removed), bytesFreed, 0, left, bytesLeft);

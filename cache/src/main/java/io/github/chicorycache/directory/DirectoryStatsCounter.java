@@ -87,15 +87,29 @@ public final class DirectoryStatsCounter {
 	}
 
 	/**
-	 * Sets the entry count and size to what a pass found on disk.
+	 * Marks the puts counted so far, when a pass starts.
+	 * @return the mark
 	 */
-	void reconcile(long entries, long bytes) {
-		this.entryCount.set(entries);
-		this.totalBytes.set(bytes);
+	PutMark putMark() {
+		return new PutMark(this.puts.sum(), this.bytesWritten.sum());
 	}
 
-	void recordCleanup(CleanupResult result) {
-		reconcile(result.entriesAfter(), result.bytesAfter());
+	/**
+	 * Sets the entry count and size to what a pass found on disk, plus the puts of this
+	 * process since the pass started: its scan saw some of them and missed others, and
+	 * counting one twice only brings the next pass sooner, where missing one could keep
+	 * the cache over a limit.
+	 * @param entries the entries found
+	 * @param bytes their size
+	 * @param since the mark taken when the pass started
+	 */
+	void reconcile(long entries, long bytes, PutMark since) {
+		this.entryCount.set(entries + Math.max(0, this.puts.sum() - since.puts()));
+		this.totalBytes.set(bytes + Math.max(0, this.bytesWritten.sum() - since.bytes()));
+	}
+
+	void recordCleanup(CleanupResult result, PutMark since) {
+		reconcile(result.entriesAfter(), result.bytesAfter(), since);
 		this.lastCleanup.set(result);
 	}
 
@@ -117,6 +131,15 @@ public final class DirectoryStatsCounter {
 		return new CacheStats(this.hits.sum(), this.misses.sum(), this.puts.sum(), this.putFailures.sum(), evicted,
 				this.corruptEntries.sum(), this.bytesRead.sum(), this.bytesWritten.sum(), this.faults.count(),
 				this.entryCount.get(), this.totalBytes.get(), this.lastCleanup.get(), this.faults.last());
+	}
+
+	/**
+	 * The puts counted when a pass started.
+	 *
+	 * @param puts the number of puts
+	 * @param bytes their size
+	 */
+	record PutMark(long puts, long bytes) {
 	}
 
 }

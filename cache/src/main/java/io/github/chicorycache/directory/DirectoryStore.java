@@ -31,7 +31,7 @@ public record DirectoryStore(EntryLayout layout, DirectoryOptions options, Direc
 	 * @param executor the executor of background passes, or {@code null} for a thread of
 	 * its own
 	 * @param cleanupOnOpenDelay the delay of a pass in the background, or {@code null}
-	 * for none (see {@link BackgroundCleanup#requestAfter})
+	 * for none (see {@link BackgroundCleanup#requestOpeningPass})
 	 * @param faults where failures are recorded
 	 * @return the parts
 	 * @throws io.github.chicorycache.CacheDirectoryException if the directory is refused
@@ -47,7 +47,7 @@ public record DirectoryStore(EntryLayout layout, DirectoryOptions options, Direc
 		BackgroundCleanup cleanup = new BackgroundCleanup(pass, executor, faults, layout.root());
 		EntryWriter writer = new EntryWriter(layout, directories, options, stats, faults, cleanup);
 		if (cleanupOnOpenDelay != null) {
-			cleanup.requestAfter(cleanupOnOpenDelay);
+			cleanup.requestOpeningPass(cleanupOnOpenDelay);
 		}
 		return new DirectoryStore(layout, options, stats, reader, writer, remover, cleanup);
 	}

@@ -67,11 +67,9 @@ public final class EntryWriter {
 		if (EvictionPlanner.exceeded(this.options.limits(), this.stats.entryCount(), this.stats.totalBytes())) {
 			this.cleanup.request();
 		}
-		else {
-			// Until the opening pass has counted what is on disk, the count above covers
-			// this process's puts only.
-			this.cleanup.requestIfOpeningPassDue();
-		}
+		// Until the opening pass has counted what is on disk, the count above covers this
+		// process's puts only: that pass runs now if it has not.
+		this.cleanup.recordStore();
 	}
 
 	/**

@@ -352,12 +352,17 @@ public final class ChicoryInternals {
 	 * Returns the options of a {@link MachineFactoryCompiler.Builder} no one customized,
 	 * as {@link #compilerOptions} reads them, without making one: making a builder
 	 * initializes Chicory's compiler and ASM, tens of classes that a cache hit needs
-	 * nowhere else. Known only for the Chicory version whose builders were checked.
+	 * nowhere else. Known only for the Chicory version whose builders were checked, and
+	 * where a builder's options could be read (otherwise {@link #compilerOptions} gives
+	 * {@code null}, and nothing may be stored).
 	 * @return the options by name, in a stable order, or {@code null} if this Chicory
-	 * version was not checked
+	 * version was not checked or its builders cannot be read
 	 */
 	public static @Nullable Map<String, String> uncustomizedCompilerOptions() {
-		return DEFAULTS_CHECKED_FOR.equals(VERSION) ? new TreeMap<>(DEFAULTS) : null;
+		Module compiler = MachineFactoryCompiler.class.getModule();
+		boolean readable = compiler.isOpen(MachineFactoryCompiler.class.getPackageName(),
+				ChicoryInternals.class.getModule());
+		return (readable && DEFAULTS_CHECKED_FOR.equals(VERSION)) ? new TreeMap<>(DEFAULTS) : null;
 	}
 
 	private static void collect(Object target, Map<String, String> options) throws IllegalAccessException {

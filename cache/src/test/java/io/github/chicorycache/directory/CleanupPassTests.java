@@ -90,6 +90,21 @@ class CleanupPassTests {
 		assertThat(this.stats.snapshot().lastCleanup()).isEqualTo(result);
 	}
 
+	@Test
+	void aPassCountsThePutsMadeWhileItRanWhetherItsScanSawThemOrNot() {
+		this.stats.recordPut(100);
+		DirectoryStatsCounter.PutMark mark = this.stats.putMark();
+		this.stats.recordPut(50);
+		this.stats.recordPut(25);
+		// the scan found 3 entries of 300 bytes, one of them the put of 50 bytes perhaps
+		this.stats.reconcile(3, 300, mark);
+		assertThat(this.stats.entryCount()).isEqualTo(5);
+		assertThat(this.stats.totalBytes()).isEqualTo(375);
+		this.stats.reconcile(3, 300, this.stats.putMark());
+		assertThat(this.stats.entryCount()).isEqualTo(3);
+		assertThat(this.stats.totalBytes()).isEqualTo(300);
+	}
+
 	private CleanupPass pass(CacheLimits limits, Path stuck) {
 		DirectoryOptions options = new DirectoryOptions(limits, Long.MAX_VALUE, Duration.ofHours(1), false,
 				Clock.fixed(NOW, ZoneOffset.UTC));
