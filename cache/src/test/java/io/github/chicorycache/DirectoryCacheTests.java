@@ -632,33 +632,7 @@ class DirectoryCacheTests {
 		CountDownLatch inPass = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
 		ExecutorService executor = Executors.newSingleThreadExecutor((task) -> new Thread(task, "test-cleanup"));
-		Clock held = new Clock() {
-
-			@Override
-			public ZoneOffset getZone() {
-				return ZoneOffset.UTC;
-			}
-
-			@Override
-			public Clock withZone(java.time.ZoneId zone) {
-				return this;
-			}
-
-			@Override
-			public Instant instant() {
-				if (Thread.currentThread().getName().equals("test-cleanup") && inPass.getCount() > 0) {
-					inPass.countDown();
-					try {
-						release.await();
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-					}
-				}
-				return Instant.now();
-			}
-
-		};
+		Clock held = heldOnce("test-cleanup", inPass, release);
 		try {
 			DirectoryCache cache = DirectoryCache.builder(root)
 				.withExecutor(executor)
@@ -681,6 +655,76 @@ class DirectoryCacheTests {
 			release.countDown();
 			executor.shutdownNow();
 		}
+	}
+
+	@Test
+	void closeWaitsForAPassInProgressToGiveUpSoThatNothingIsRemovedAfterIt() throws Exception {
+		Path root = this.temp.resolve("cache");
+		try (DirectoryCache cache = direct(root).withCleanupOnOpen(false).build()) {
+			cache.putIfAbsent(CacheFixtures.key(1), new byte[10]);
+		}
+		Path orphan = Files.writeString(root.resolve(DirectoryCache.TEMP_DIRECTORY).resolve("pid1-x.tmp"), "partial");
+		Files.setLastModifiedTime(orphan,
+				java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofDays(1))));
+		CountDownLatch inPass = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		ExecutorService executor = Executors.newSingleThreadExecutor((task) -> new Thread(task, "test-cleanup"));
+		try {
+			DirectoryCache cache = DirectoryCache.builder(root)
+				.withExecutor(executor)
+				.withClock(heldOnce("test-cleanup", inPass, release))
+				.build();
+			assertThat(inPass.await(30, TimeUnit.SECONDS)).isTrue();
+			Thread closing = new Thread(cache::close, "test-close");
+			closing.start();
+			Await.await("close waiting for the pass", 30_000, () -> closing.getState() == Thread.State.TIMED_WAITING);
+			release.countDown();
+			closing.join(30_000);
+			assertThat(closing.isAlive()).isFalse();
+			// the pass found the cache closed before it removed anything
+			executor.shutdown();
+			assertThat(executor.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+			assertThat(orphan).exists();
+			assertThat(cache.stats().lastCleanup()).isNull();
+		}
+		finally {
+			release.countDown();
+			executor.shutdownNow();
+		}
+	}
+
+	/**
+	 * A clock that holds the first thread of the given name that reads it until released:
+	 * a cleanup pass reads the clock first.
+	 */
+	private static Clock heldOnce(String threadName, CountDownLatch inPass, CountDownLatch release) {
+		return new Clock() {
+
+			@Override
+			public ZoneOffset getZone() {
+				return ZoneOffset.UTC;
+			}
+
+			@Override
+			public Clock withZone(java.time.ZoneId zone) {
+				return this;
+			}
+
+			@Override
+			public Instant instant() {
+				if (Thread.currentThread().getName().equals(threadName) && inPass.getCount() > 0) {
+					inPass.countDown();
+					try {
+						release.await();
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
+				return Instant.now();
+			}
+
+		};
 	}
 
 	/**

@@ -42,6 +42,9 @@ public final class BackgroundCleanup implements AutoCloseable {
 
 	private final Path root;
 
+	/** How long close() waits in all for a pass in progress to give up. */
+	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
 	private final ReentrantLock lock = new ReentrantLock();
 
 	private final AtomicBoolean pending = new AtomicBoolean();
@@ -173,38 +176,75 @@ public final class BackgroundCleanup implements AutoCloseable {
 
 	/**
 	 * Stops background work: a pass in progress gives up, no new one starts, and an
-	 * executor of its own is shut down. If this process stored entries and the opening
-	 * pass has not run to its end, it runs now on the calling thread (an interrupt stops
-	 * it).
+	 * executor of its own is shut down. Waits up to 10 s in all for a pass in progress to
+	 * give up, so that nothing is removed after this returns unless a pass is stuck (in a
+	 * hung file system, say). Then, if this process stored entries and the opening pass
+	 * has not run to its end, it runs on the calling thread (an interrupt stops it).
 	 */
 	@Override
 	public void close() {
 		this.closed = true;
-		if (this.ownedExecutor != null) {
-			this.ownedExecutor.shutdownNow();
-			try {
-				this.ownedExecutor.awaitTermination(10, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-		if (this.stored) {
-			runOpeningPassOnClose();
-		}
-	}
-
-	private void runOpeningPassOnClose() {
+		long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+		boolean interrupted = Thread.interrupted();
+		// Closed from within a pass (by a clock or a logger of the caller's, say): that
+		// pass is the one to wait for, and it holds the lock already.
+		boolean inPass = this.lock.isHeldByCurrentThread();
 		try {
-			// A background pass stuck in a hung file system must not hang close().
-			if (!this.lock.tryLock(10, TimeUnit.SECONDS)) {
+			ScheduledThreadPoolExecutor owned = this.ownedExecutor;
+			if (owned != null) {
+				owned.shutdownNow();
+				if (!inPass) {
+					awaitUninterruptibly(() -> owned.awaitTermination(left(deadline), TimeUnit.NANOSECONDS));
+				}
+			}
+			if (!awaitUninterruptibly(() -> this.lock.tryLock(left(deadline), TimeUnit.NANOSECONDS))) {
+				// A pass in progress is stuck: close() must not hang with it.
 				return;
 			}
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return;
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
 		}
+		try {
+			if (this.stored) {
+				runOpeningPassOnClose();
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Waits, an interrupt of the closing thread notwithstanding (it is restored
+	 * afterwards): close() returns only after a pass in progress gave up.
+	 */
+	private static boolean awaitUninterruptibly(Wait wait) {
+		boolean interrupted = false;
+		try {
+			while (true) {
+				try {
+					return wait.await();
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+			}
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private static long left(long deadline) {
+		return Math.max(0, deadline - System.nanoTime());
+	}
+
+	private void runOpeningPassOnClose() {
 		try {
 			if (this.openingPassDue.getAndSet(false)) {
 				this.pass.run(() -> Thread.currentThread().isInterrupted());
@@ -215,9 +255,6 @@ public final class BackgroundCleanup implements AutoCloseable {
 			if (ex instanceof VirtualMachineError error) {
 				throw error;
 			}
-		}
-		finally {
-			this.lock.unlock();
 		}
 	}
 
@@ -252,6 +289,13 @@ public final class BackgroundCleanup implements AutoCloseable {
 		executor.setKeepAliveTime(30, TimeUnit.SECONDS);
 		executor.allowCoreThreadTimeOut(true);
 		return executor;
+	}
+
+	@FunctionalInterface
+	private interface Wait {
+
+		boolean await() throws InterruptedException;
+
 	}
 
 }

@@ -68,9 +68,13 @@ final class CleanupPass {
 		Instant startedAt = this.options.clock().instant();
 		long start = System.nanoTime();
 		boolean writable = !this.options.readOnly();
+		// Checked before anything is removed: a pass of a closed cache removes nothing.
+		if (stop.getAsBoolean()) {
+			return null;
+		}
 		TempFileSweeper.Sweep sweep = this.sweeper.sweep(startedAt, writable);
 		DirectoryScanner.Scan scan = this.scanner.scan(stop, startedAt);
-		if (scan == null) {
+		if (scan == null || stop.getAsBoolean()) {
 			return null;
 		}
 		repair(scan, startedAt, writable);
