@@ -698,6 +698,22 @@ class DirectoryCacheTests {
 	 * a cleanup pass reads the clock first.
 	 */
 	private static Clock heldOnce(String threadName, CountDownLatch inPass, CountDownLatch release) {
+		return onFirstRead(threadName, () -> {
+			inPass.countDown();
+			try {
+				release.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+	}
+
+	/**
+	 * A clock that runs an action the first time a thread of the given name reads it.
+	 */
+	private static Clock onFirstRead(String threadName, Runnable action) {
+		java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
 		return new Clock() {
 
 			@Override
@@ -712,14 +728,8 @@ class DirectoryCacheTests {
 
 			@Override
 			public Instant instant() {
-				if (Thread.currentThread().getName().equals(threadName) && inPass.getCount() > 0) {
-					inPass.countDown();
-					try {
-						release.await();
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-					}
+				if (Thread.currentThread().getName().equals(threadName) && done.compareAndSet(false, true)) {
+					action.run();
 				}
 				return Instant.now();
 			}
@@ -787,30 +797,10 @@ class DirectoryCacheTests {
 	@Test
 	void errorInABackgroundPassIsRecordedAsAFault() {
 		Path root = this.temp.resolve("cache");
-		java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
 		// fails once, in the pass; the fault's time is read after
-		Clock failing = new Clock() {
-
-			@Override
-			public ZoneOffset getZone() {
-				return ZoneOffset.UTC;
-			}
-
-			@Override
-			public Clock withZone(java.time.ZoneId zone) {
-				return this;
-			}
-
-			@Override
-			public Instant instant() {
-				if (Thread.currentThread().getName().equals("chicory-cache-cleanup")
-						&& failed.compareAndSet(false, true)) {
-					throw new AssertionError("clock failure in the pass");
-				}
-				return NOW;
-			}
-
-		};
+		Clock failing = onFirstRead("chicory-cache-cleanup", () -> {
+			throw new AssertionError("clock failure in the pass");
+		});
 		try (DirectoryCache cache = DirectoryCache.builder(root)
 			.withClock(failing)
 			.withCleanupOnOpenDelay(Duration.ZERO)
