@@ -211,9 +211,11 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 	}
 
 	/**
-	 * Stops background cleanup; the opening cleanup pass, if it is still waiting for its
-	 * delay ({@link Builder#withCleanupOnOpenDelay(Duration)}), runs now on the calling
-	 * thread. The cache keeps answering gets afterwards; puts are ignored.
+	 * Stops background cleanup: waits up to 10 s for a pass in progress to give up, so
+	 * that no pass removes anything afterwards. If this process stored entries and the
+	 * opening cleanup pass ({@link Builder#withCleanupOnOpenDelay(Duration)}) has not run
+	 * to its end, it runs now on the calling thread. The cache keeps answering gets
+	 * afterwards; puts are ignored.
 	 */
 	@Override
 	public void close() {
@@ -428,10 +430,11 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 		 * thread of its own (default
 		 * {@link DirectoryCache#DEFAULT_CLEANUP_ON_OPEN_DELAY}): a process opens its
 		 * cache as it starts, and a pass then would take CPU from that start. The pass
-		 * runs earlier when this process stores an entry, and at
-		 * {@link DirectoryCache#close()} if it has not run by then. Until it runs, the
-		 * entry count and size in the statistics, against which a put is checked for the
-		 * limits, cover only this process's writes. An {@link #withExecutor(Executor)
+		 * runs earlier when this process stores an entry, and in
+		 * {@link DirectoryCache#close()} if this process stored and it has not run to its
+		 * end by then (a process that only read leaves it to the next). Until it runs,
+		 * the entry count and size in the statistics, against which a put is checked for
+		 * the limits, cover only this process's writes. An {@link #withExecutor(Executor)
 		 * executor of your own} gets the pass at once and decides when it runs.
 		 * @param delay the delay, zero for none
 		 * @return this builder
