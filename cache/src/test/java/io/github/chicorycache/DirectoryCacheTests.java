@@ -641,13 +641,7 @@ class DirectoryCacheTests {
 				.build();
 			assertThat(inPass.await(30, TimeUnit.SECONDS)).isTrue();
 			cache.putIfAbsent(CacheFixtures.key(10), new byte[10]);
-			Thread closing = new Thread(cache::close, "test-close");
-			closing.start();
-			// close() waits for the pass, which then finds the cache closed and gives up
-			Await.await("close waiting for the pass", 30_000, () -> closing.getState() == Thread.State.TIMED_WAITING);
-			release.countDown();
-			closing.join(30_000);
-			assertThat(closing.isAlive()).isFalse();
+			closeWhileThePassIsHeld(cache, release);
 			assertThat(cache.stats().lastCleanup()).isNotNull();
 			assertThat(CacheFixtures.entryFiles(root)).hasSizeLessThanOrEqualTo(2);
 		}
@@ -675,12 +669,7 @@ class DirectoryCacheTests {
 				.withClock(heldOnce("test-cleanup", inPass, release))
 				.build();
 			assertThat(inPass.await(30, TimeUnit.SECONDS)).isTrue();
-			Thread closing = new Thread(cache::close, "test-close");
-			closing.start();
-			Await.await("close waiting for the pass", 30_000, () -> closing.getState() == Thread.State.TIMED_WAITING);
-			release.countDown();
-			closing.join(30_000);
-			assertThat(closing.isAlive()).isFalse();
+			closeWhileThePassIsHeld(cache, release);
 			// the pass found the cache closed before it removed anything
 			executor.shutdown();
 			assertThat(executor.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
@@ -691,6 +680,21 @@ class DirectoryCacheTests {
 			release.countDown();
 			executor.shutdownNow();
 		}
+	}
+
+	/**
+	 * Closes the cache on another thread while a pass holds the lock, releases the pass
+	 * once close() waits for it, and waits for close() to return.
+	 */
+	private static void closeWhileThePassIsHeld(DirectoryCache cache, CountDownLatch release)
+			throws InterruptedException {
+		Thread closing = new Thread(cache::close, "test-close");
+		closing.start();
+		// close() waits for the pass, which then finds the cache closed and gives up
+		Await.await("close waiting for the pass", 30_000, () -> closing.getState() == Thread.State.TIMED_WAITING);
+		release.countDown();
+		closing.join(30_000);
+		assertThat(closing.isAlive()).isFalse();
 	}
 
 	/**
