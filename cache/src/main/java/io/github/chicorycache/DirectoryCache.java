@@ -442,7 +442,7 @@ public final class DirectoryCache implements NamespacedCache, AutoCloseable {
 		public Builder withCleanupOnOpenDelay(Duration delay) {
 			Objects.requireNonNull(delay, "delay");
 			if (delay.isNegative()) {
-				throw new IllegalArgumentException("Cleanup on open delay must not be negative: " + delay);
+				throw new IllegalArgumentException("cleanupOnOpenDelay must not be negative, was " + delay);
 			}
 			this.cleanupOnOpenDelay = delay;
 			return this;

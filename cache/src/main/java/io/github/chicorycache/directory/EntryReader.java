@@ -130,8 +130,7 @@ public final class EntryReader {
 	public Optional<CacheEntry> entry(String namespace, CacheKey key) {
 		Path file = this.layout.entryPath(namespace, key);
 		try {
-			BasicFileAttributes attributes = (NoFollow.obstacle(this.layout, file) == null) ? NoFollow.attributes(file)
-					: null;
+			BasicFileAttributes attributes = NoFollow.reach(this.layout, file).attributes();
 			if (attributes == null || !attributes.isRegularFile()) {
 				return Optional.empty();
 			}

@@ -102,13 +102,13 @@ public final class EntryRemover {
 	 */
 	Outcome delete(Path file, long size, EvictionCause cause) {
 		try {
-			String obstacle = NoFollow.obstacle(this.layout, file);
-			if (obstacle != null) {
+			NoFollow.Reached reached = NoFollow.reach(this.layout, file);
+			if (reached.obstacle() != null) {
 				this.faults.record(CacheFault.Kind.DELETE,
-						"Not deleting " + file + ": " + obstacle + " (links are never followed)", null);
+						"Not deleting " + file + ": " + reached.obstacle() + " (links are never followed)", null);
 				return Outcome.FAILED;
 			}
-			BasicFileAttributes attributes = NoFollow.attributes(file);
+			BasicFileAttributes attributes = reached.attributes();
 			if (attributes == null || !attributes.isRegularFile()) {
 				// not an entry (any more); the read path removes what else has its name
 				return Outcome.ABSENT;

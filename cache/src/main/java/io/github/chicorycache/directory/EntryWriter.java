@@ -81,14 +81,12 @@ public final class EntryWriter {
 		try {
 			// Through a link or a non-directory, nothing is there: publishing replaces
 			// the link, or fails on the non-directory.
-			if (NoFollow.obstacle(this.layout, target) == null) {
-				BasicFileAttributes existing = NoFollow.attributes(target);
-				if (existing != null && existing.isRegularFile()) {
-					return false;
-				}
-				if (existing != null && existing.isDirectory()) {
-					return fail("Could not store " + key + ": " + target + " is a directory", null);
-				}
+			BasicFileAttributes existing = NoFollow.reach(this.layout, target).attributes();
+			if (existing != null && existing.isRegularFile()) {
+				return false;
+			}
+			if (existing != null && existing.isDirectory()) {
+				return fail("Could not store " + key + ": " + target + " is a directory", null);
 			}
 			long encodedSize = EntryCodec.encodedSize(key.value(), data.length);
 			long maxSize = this.options.limits().maxSizeBytes();

@@ -46,40 +46,17 @@ final class NoFollow {
 	}
 
 	/**
-	 * Returns what stands in the way of reaching a file of the cache: the first directory
-	 * level below the root that is a link or not a directory.
+	 * Reaches a file of the cache: checks each directory level below the root without
+	 * following links, then reads the file's attributes, unless a level is missing (then
+	 * the file is missing too, and a miss costs no second failed look, which the JDK
+	 * reports with an exception).
 	 * @param layout the layout, which knows the levels
 	 * @param file a file below the root
-	 * @return a description of the obstacle, or {@code null} if every level is a real
-	 * directory or missing (then the file is missing too)
-	 * @throws IOException if the attributes cannot be read
-	 */
-	static @Nullable String obstacle(EntryLayout layout, Path file) throws IOException {
-		Reached stopped = levels(layout, file);
-		return (stopped != null) ? stopped.obstacle() : null;
-	}
-
-	/**
-	 * Reaches a file of the cache: checks the directory levels as
-	 * {@link #obstacle(EntryLayout, Path)} does, then reads the file's attributes, unless
-	 * a level is missing (a miss then costs no second failed look, which the JDK reports
-	 * with an exception).
-	 * @param layout the layout, which knows the levels
-	 * @param file a file below the root
-	 * @return what was found
+	 * @return what was found: the first level that is a link or not a directory, or the
+	 * file's attributes
 	 * @throws IOException if the attributes cannot be read
 	 */
 	static Reached reach(EntryLayout layout, Path file) throws IOException {
-		Reached stopped = levels(layout, file);
-		return (stopped != null) ? stopped : new Reached(null, attributes(file));
-	}
-
-	/**
-	 * Checks the directory levels of a file of the cache.
-	 * @return where the levels stop the way to the file (at a missing level, or an
-	 * obstacle), or {@code null} if every level is a real directory
-	 */
-	private static @Nullable Reached levels(EntryLayout layout, Path file) throws IOException {
 		for (Path directory : layout.directoriesOf(file)) {
 			BasicFileAttributes attributes = attributes(directory);
 			if (attributes == null) {
@@ -89,7 +66,7 @@ final class NoFollow {
 				return new Reached(directory + " is " + kind(attributes) + ", not a directory", null);
 			}
 		}
-		return null;
+		return new Reached(null, attributes(file));
 	}
 
 	/**
